@@ -1,0 +1,84 @@
+//! Events as the client-go event recorder writes them: one Event per (object, reason,
+//! message, source), repeated occurrences counted on it (EventCorrelator).
+
+use super::ApiServer;
+use crate::api::time::rfc3339;
+use serde_json::{json, Value};
+
+pub struct Source<'a> {
+    pub component: &'a str,
+    pub host: Option<&'a str>,
+}
+
+impl ApiServer {
+    /// Records an event about `obj` (fieldPath like `spec.containers{nginx}` or "").
+    pub fn record_event(&mut self, obj: &Value, field_path: &str, typ: &str, reason: &str, message: &str, source: Source) {
+        let ns = match crate::api::namespace(obj) {
+            "" => "default",
+            ns => ns,
+        }
+        .to_string();
+        let involved = json!({
+            "apiVersion": obj.get("apiVersion").cloned().unwrap_or(json!("v1")),
+            "kind": obj.get("kind").cloned().unwrap_or(Value::Null),
+            "name": crate::api::name(obj),
+            "namespace": if crate::api::namespace(obj).is_empty() { Value::Null } else { json!(crate::api::namespace(obj)) },
+            "uid": obj.pointer("/metadata/uid").cloned().unwrap_or(Value::Null),
+            "resourceVersion": obj.pointer("/metadata/resourceVersion").cloned().unwrap_or(Value::Null),
+            "fieldPath": if field_path.is_empty() { Value::Null } else { json!(field_path) },
+        });
+        let involved = strip_nulls(involved);
+        let now = rfc3339(self.now);
+        // aggregate with an identical earlier event
+        let existing = self.list_kind("Event", Some(&ns)).into_iter().find(|e| {
+            e.pointer("/involvedObject/uid") == involved.get("uid")
+                && e.pointer("/involvedObject/name") == involved.get("name")
+                && e.pointer("/involvedObject/kind") == involved.get("kind")
+                && e.get("reason").and_then(Value::as_str) == Some(reason)
+                && e.get("message").and_then(Value::as_str) == Some(message)
+                && e.pointer("/source/component").and_then(Value::as_str) == Some(source.component)
+                && e.pointer("/source/host").and_then(Value::as_str) == source.host
+        });
+        if let Some(e) = existing {
+            let mut v = (*e).clone();
+            v["count"] = json!(e.get("count").and_then(Value::as_i64).unwrap_or(1) + 1);
+            v["lastTimestamp"] = json!(now);
+            let key = crate::api::resources::by_kind("Event").expect("events are served").key(&ns, crate::api::name(&e));
+            let _ = self.store.update(&key, v, None);
+            return;
+        }
+        self.event_seq += 1;
+        // upstream names events <object>.<hex unix nanos>
+        let nanos = (self.now as u128) * 1_000_000 + self.event_seq as u128;
+        let name = format!("{}.{:x}", crate::api::name(obj), nanos);
+        let mut src = json!({"component": source.component});
+        if let Some(h) = source.host {
+            src["host"] = json!(h);
+        }
+        let ev = json!({
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": name, "namespace": ns, "uid": self.rng.uuid(), "creationTimestamp": now},
+            "involvedObject": involved,
+            "reason": reason,
+            "message": message,
+            "source": src,
+            "firstTimestamp": now,
+            "lastTimestamp": now,
+            "count": 1,
+            "type": typ,
+            "eventTime": null,
+            "reportingComponent": source.component,
+            "reportingInstance": source.host.unwrap_or(""),
+        });
+        let key = crate::api::resources::by_kind("Event").expect("events are served").key(&ns, &name);
+        let _ = self.store.create(&key, ev);
+    }
+}
+
+fn strip_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
+        other => other,
+    }
+}

@@ -1,0 +1,10 @@
+//! kubesim: a Kubernetes cluster simulated in pure Rust. See ARCHITECTURE.md for the map.
+
+pub mod api;
+pub mod apiserver;
+pub mod console;
+pub mod controllers;
+pub mod kubelet;
+pub mod scheduler;
+pub mod sim;
+pub mod store;
