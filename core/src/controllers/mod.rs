@@ -1,1 +1,40 @@
+//! kube-controller-manager: level-triggered reconcilers woken by watch events through one
+//! queue each, never by calling each other.
 
+pub mod garbage_collector;
+pub mod namespace;
+
+use crate::apiserver::ApiServer;
+use crate::sim::Timers;
+use crate::store::WatchEvent;
+
+pub struct ControllerManager {
+    /// false while kube-controller-manager is not running
+    pub running: bool,
+    pub namespace: namespace::NamespaceController,
+    pub gc: garbage_collector::GarbageCollector,
+}
+
+impl Default for ControllerManager {
+    fn default() -> Self {
+        ControllerManager { running: true, namespace: Default::default(), gc: Default::default() }
+    }
+}
+
+impl ControllerManager {
+    pub fn on_event(&mut self, ev: &WatchEvent) {
+        self.namespace.on_event(ev);
+        self.gc.on_event(ev);
+    }
+
+    pub fn wake(&mut self, _name: &str) {}
+
+    /// Runs every controller with work queued.
+    pub fn reconcile(&mut self, api: &mut ApiServer, _timers: &mut Timers) {
+        if !self.running {
+            return;
+        }
+        self.namespace.reconcile(api);
+        self.gc.reconcile(api);
+    }
+}

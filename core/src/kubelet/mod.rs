@@ -1,1 +1,371 @@
+//! The simulated kubelet, one per Node (the KWOK convention: a Node created through the API
+//! gets one). It registers its node, renews its Lease every 10 s, admits the pods bound to it
+//! (OutOfcpu / OutOfmemory / OutOfpods), pulls images in virtual time and reports pod status,
+//! conditions and container states as upstream's kubelet does.
 
+pub mod images;
+pub mod node_status;
+
+use crate::api::quantity::Quantity;
+use crate::api::time::{rfc3339, Millis};
+use crate::apiserver::events::Source;
+use crate::apiserver::{admission::set_condition, ApiServer, Subresource};
+use crate::sim::{Timers, Wake};
+use crate::store::{EventType, WatchEvent};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// nodeLeaseDurationSeconds 40, renewed every 10 s (a quarter of it), as upstream.
+pub const LEASE_RENEW_MS: Millis = 10_000;
+/// nodeStatusReportFrequency: a full status heartbeat every 5 minutes when nothing changes.
+pub const STATUS_REPORT_MS: Millis = 300_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Stage {
+    /// sandbox and image pulls in progress; containers start at the next wake
+    Creating,
+    /// the image pull failed; retried with backoff (10 s doubling to 5 min)
+    PullBackOff { backoff: Millis },
+    Running,
+    Terminating,
+}
+
+#[derive(Clone, Debug)]
+struct PodRuntime {
+    ns: String,
+    name: String,
+    stage: Stage,
+    ip: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Kubelet {
+    pub node: String,
+    /// registration order, which picks the pod CIDR 10.244.(index-1).0/24 and the node IP
+    pub index: u32,
+    /// false after `sim node stop`: no heartbeats, no pod work
+    pub running: bool,
+    registered: bool,
+    last_status_report: Millis,
+    pods: BTreeMap<String, PodRuntime>,
+    used_ips: BTreeSet<u8>,
+}
+
+impl Kubelet {
+    pub fn new(node: &str, index: u32) -> Self {
+        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new() }
+    }
+
+    pub fn internal_ip(&self) -> String {
+        format!("172.30.{}.2", self.index)
+    }
+
+    fn source(&self) -> Source<'_> {
+        Source { component: "kubelet", host: Some(&self.node) }
+    }
+
+    fn alloc_ip(&mut self) -> String {
+        let host = (2u8..=254).find(|h| !self.used_ips.contains(h)).unwrap_or(254);
+        self.used_ips.insert(host);
+        format!("10.244.{}.{}", self.index.saturating_sub(1), host)
+    }
+
+    /// A watch event for a pod bound to this node.
+    pub fn on_pod_event(&mut self, api: &mut ApiServer, ev: &WatchEvent, timers: &mut Timers) {
+        let uid = crate::api::str_at(&ev.value, "/metadata/uid").to_string();
+        if ev.typ == EventType::Delete {
+            if let Some(rt) = self.pods.remove(&uid) {
+                if let Some(h) = rt.ip.rsplit('.').next().and_then(|h| h.parse::<u8>().ok()) {
+                    self.used_ips.remove(&h);
+                }
+            }
+            return;
+        }
+        if !self.running {
+            return;
+        }
+        let pod = ev.value.clone();
+        let terminating = pod.pointer("/metadata/deletionTimestamp").is_some();
+        match self.pods.get(&uid).map(|r| r.stage.clone()) {
+            None if !terminating => {
+                let phase = crate::api::str_at(&pod, "/status/phase");
+                if phase == "Failed" || phase == "Succeeded" {
+                    return;
+                }
+                self.admit(api, &pod, &uid, timers);
+            }
+            None => {
+                // deleted before we ever started it
+                let _ = api.delete(crate::api::resources::by_kind("Pod").expect("served"), crate::api::namespace(&pod), crate::api::name(&pod), Some(0));
+            }
+            Some(stage) if terminating && stage != Stage::Terminating => {
+                for c in containers(&pod) {
+                    api.record_event(&pod, &format!("spec.containers{{{}}}", c.0), "Normal", "Killing", &format!("Stopping container {}", c.0), self.source());
+                }
+                if let Some(rt) = self.pods.get_mut(&uid) {
+                    rt.stage = Stage::Terminating;
+                }
+                // Servers exit on SIGTERM at once; anything else (a `sleep` as PID 1 ignores
+                // SIGTERM) is killed when the grace period ends.
+                let grace = pod.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30) * 1000;
+                let all_servers = containers(&pod).iter().all(|(_, img, cmd)| cmd.is_none() && images::lookup(img).is_some_and(|(_, b)| b == images::Behaviour::Server));
+                let stop = if all_servers { grace.min(1_000) } else { grace };
+                timers.at(api.now + stop, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid) });
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// Admission (lifecycle/predicate.go): the pod must fit the node's allocatable.
+    fn admit(&mut self, api: &mut ApiServer, pod: &Value, uid: &str, timers: &mut Timers) {
+        let node = api.get_kind("Node", "", &self.node);
+        if let Some(node) = node.as_deref() {
+            if let Some((reason, msg)) = self.check_fit(api, node, pod, uid) {
+                let mut p = pod.clone();
+                p["status"]["phase"] = json!("Failed");
+                p["status"]["reason"] = json!(reason);
+                p["status"]["message"] = json!(format!("Pod was rejected: {}", msg));
+                p["status"]["startTime"] = json!(rfc3339(api.now));
+                let _ = api.update(p, Subresource::Status);
+                api.record_event(pod, "", "Warning", &reason, &msg, self.source());
+                return;
+            }
+        }
+        // hostNetwork pods share the node's address
+        let ip = if pod.pointer("/spec/hostNetwork") == Some(&json!(true)) { self.internal_ip() } else { self.alloc_ip() };
+        self.pods.insert(uid.to_string(), PodRuntime { ns: crate::api::namespace(pod).into(), name: crate::api::name(pod).into(), stage: Stage::Creating, ip: ip.clone() });
+        let mut p = pod.clone();
+        let now = api.now;
+        let host_ip = self.internal_ip();
+        {
+            let st = &mut p["status"];
+            st["phase"] = json!("Pending");
+            st["hostIP"] = json!(host_ip);
+            st["hostIPs"] = json!([{"ip": host_ip}]);
+            st["startTime"] = json!(rfc3339(now));
+            st["containerStatuses"] = json!(containers(pod)
+                .iter()
+                .map(|(name, image, _)| json!({"image": image, "imageID": "", "lastState": {}, "name": name, "ready": false, "restartCount": 0, "started": false, "state": {"waiting": {"reason": "ContainerCreating"}}}))
+                .collect::<Vec<_>>());
+        }
+        set_condition(&mut p, "PodReadyToStartContainers", "False", None, None, now);
+        set_condition(&mut p, "Initialized", "True", None, None, now);
+        let names: Vec<String> = containers(pod).iter().map(|c| c.0.clone()).collect();
+        let msg = format!("containers with unready status: [{}]", names.join(" "));
+        set_condition(&mut p, "Ready", "False", Some("ContainersNotReady"), Some(&msg), now);
+        set_condition(&mut p, "ContainersReady", "False", Some("ContainersNotReady"), Some(&msg), now);
+        set_condition(&mut p, "PodScheduled", "True", None, None, now);
+        sort_conditions(&mut p);
+        let _ = api.update(p, Subresource::Status);
+        // image pulls, one after another (serializeImagePulls)
+        let mut delay = 300; // sandbox
+        for (name, image, _) in containers(pod) {
+            let policy = container_field(pod, &name, "imagePullPolicy");
+            let present = self.image_present(api, &image);
+            if policy == "Never" || (policy == "IfNotPresent" && present) {
+                api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Pulled", &format!("Container image \"{}\" already present on machine and can be accessed by the pod", image), self.source());
+                continue;
+            }
+            api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Pulling", &format!("Pulling image \"{}\"", image), self.source());
+            delay += images::lookup(&image).map_or(1_000, |(size, _)| images::pull_millis(size));
+        }
+        timers.at(now + delay, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid.to_string()) });
+    }
+
+    fn image_present(&self, api: &ApiServer, image: &str) -> bool {
+        let Some(node) = api.get_kind("Node", "", &self.node) else { return false };
+        let (repo, tag) = images::normalize(image);
+        node.pointer("/status/images").and_then(Value::as_array).into_iter().flatten().any(|i| {
+            i.get("names").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).any(|n| images::normalize(n) == (repo.clone(), tag.clone()))
+        })
+    }
+
+    fn check_fit(&self, api: &ApiServer, node: &Value, pod: &Value, uid: &str) -> Option<(String, String)> {
+        let alloc = |r: &str| node.pointer(&format!("/status/allocatable/{}", r)).and_then(Value::as_str).and_then(|s| Quantity::parse(s).ok());
+        let others: Vec<_> = api
+            .list_kind("Pod", None)
+            .into_iter()
+            .filter(|p| crate::api::str_at(p, "/spec/nodeName") == self.node && crate::api::str_at(p, "/metadata/uid") != uid && self.pods.contains_key(crate::api::str_at(p, "/metadata/uid")))
+            .collect();
+        if let Some(max) = alloc("pods") {
+            if others.len() as i128 + 1 > max.value() {
+                return Some(("OutOfpods".into(), format!("Node didn't have enough resource: pods, requested: 1, used: {}, capacity: {}", others.len(), max.value())));
+            }
+        }
+        for (res, reason) in [("cpu", "OutOfcpu"), ("memory", "OutOfmemory"), ("ephemeral-storage", "OutOfephemeral-storage")] {
+            let Some(cap) = alloc(res) else { continue };
+            let want = crate::scheduler::resources::pod_request(pod, res);
+            if want.milli() == 0 {
+                continue;
+            }
+            let used = others.iter().fold(Quantity::ZERO, |a, p| a.saturating_add(crate::scheduler::resources::pod_request(p, res)));
+            if used.saturating_add(want) > cap {
+                let fmt = |q: Quantity| if res == "cpu" { q.milli().to_string() } else { q.value().to_string() };
+                return Some((reason.into(), format!("Node didn't have enough resource: {}, requested: {}, used: {}, capacity: {}", res, fmt(want), fmt(used), fmt(cap))));
+            }
+        }
+        None
+    }
+
+    /// Periodic work (pod_uid None) or a pod's next lifecycle step.
+    pub fn on_timer(&mut self, api: &mut ApiServer, pod_uid: Option<&str>, timers: &mut Timers) {
+        if !self.running {
+            return;
+        }
+        match pod_uid {
+            None => {
+                self.heartbeat(api);
+                timers.at(api.now + LEASE_RENEW_MS, Wake::Kubelet { node: self.node.clone(), pod_uid: None });
+            }
+            Some(uid) => self.step_pod(api, uid, timers),
+        }
+    }
+
+    fn heartbeat(&mut self, api: &mut ApiServer) {
+        if !self.registered {
+            node_status::register(self, api);
+            self.registered = true;
+            self.last_status_report = api.now;
+        } else if api.now - self.last_status_report >= STATUS_REPORT_MS {
+            node_status::report(self, api);
+            self.last_status_report = api.now;
+        }
+        node_status::renew_lease(self, api);
+    }
+
+    fn step_pod(&mut self, api: &mut ApiServer, uid: &str, timers: &mut Timers) {
+        let Some(rt) = self.pods.get(uid).cloned() else { return };
+        let Some(pod) = api.get_kind("Pod", &rt.ns, &rt.name) else { return };
+        if crate::api::str_at(&pod, "/metadata/uid") != uid {
+            return;
+        }
+        let now = api.now;
+        match rt.stage {
+            Stage::Terminating => {
+                let _ = api.delete(crate::api::resources::by_kind("Pod").expect("served"), &rt.ns, &rt.name, Some(0));
+            }
+            Stage::Creating | Stage::PullBackOff { .. } => {
+                let missing: Vec<(String, String, Option<String>)> = containers(&pod).into_iter().filter(|(_, img, _)| images::lookup(img).is_none()).collect();
+                if let Some((cname, image, _)) = missing.first() {
+                    let backoff = match rt.stage {
+                        Stage::PullBackOff { backoff } => (backoff * 2).min(300_000),
+                        _ => 10_000,
+                    };
+                    let (repo, _) = images::normalize(image);
+                    let msg = format!("Failed to pull image \"{}\": failed to pull and unpack image \"docker.io/library/{}\": failed to resolve reference \"docker.io/library/{}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed", image, image, image);
+                    let _ = repo;
+                    api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Warning", "Failed", &msg, self.source());
+                    api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Warning", "Failed", "Error: ErrImagePull", self.source());
+                    let mut p = (*pod).clone();
+                    set_waiting(&mut p, cname, "ErrImagePull", &msg);
+                    let _ = api.update(p, Subresource::Status);
+                    if let Some(r) = self.pods.get_mut(uid) {
+                        r.stage = Stage::PullBackOff { backoff };
+                    }
+                    // the next sync reports the back-off, then the pull is retried after it
+                    api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Normal", "BackOff", &format!("Back-off pulling image \"{}\"", image), self.source());
+                    api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Warning", "Failed", "Error: ImagePullBackOff", self.source());
+                    let mut p = (*api.get_kind("Pod", &rt.ns, &rt.name).expect("just updated")).clone();
+                    set_waiting(&mut p, cname, "ImagePullBackOff", &format!("Back-off pulling image \"{}\": ErrImagePull: {}", image, msg));
+                    let _ = api.update(p, Subresource::Status);
+                    timers.at(now + backoff, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid.to_string()) });
+                    return;
+                }
+                self.start_containers(api, &pod, &rt, uid);
+            }
+            Stage::Running => {}
+        }
+    }
+
+    fn start_containers(&mut self, api: &mut ApiServer, pod: &Value, rt: &PodRuntime, uid: &str) {
+        let now = api.now;
+        let mut p = pod.clone();
+        let mut statuses = vec![];
+        for (name, image, _) in containers(pod) {
+            let (repo, tag) = images::normalize(&image);
+            let size = images::lookup(&image).map_or(0, |(s, _)| s);
+            if !self.image_present(api, &image) && container_field(pod, &name, "imagePullPolicy") != "Never" {
+                let secs = images::pull_millis(size) as f64 / 1000.0;
+                api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Pulled", &format!("Successfully pulled image \"{}\" in {}s ({}s including waiting). Image size: {} bytes.", image, secs, secs, size), self.source());
+                node_status::add_image(self, api, &image, size);
+            }
+            api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Created", &format!("Created container: {}", name), self.source());
+            api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Started", &format!("Started container {}", name), self.source());
+            let full = if repo.contains('.') || repo.contains(':') { format!("{}:{}", repo, tag) } else if repo.contains('/') { format!("docker.io/{}:{}", repo, tag) } else { format!("docker.io/library/{}:{}", repo, tag) };
+            let digest = format!("{:016x}{:016x}{:016x}{:016x}", api.rng.next_u64(), api.rng.next_u64(), api.rng.next_u64(), api.rng.next_u64());
+            let cid = format!("{:016x}{:016x}{:016x}{:016x}", api.rng.next_u64(), api.rng.next_u64(), api.rng.next_u64(), api.rng.next_u64());
+            statuses.push(json!({
+                "containerID": format!("containerd://{}", cid),
+                "image": full,
+                "imageID": format!("{}@sha256:{}", full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r), digest),
+                "lastState": {},
+                "name": name,
+                "ready": true,
+                "restartCount": 0,
+                "started": true,
+                "state": {"running": {"startedAt": rfc3339(now)}},
+            }));
+        }
+        p["status"]["containerStatuses"] = json!(statuses);
+        p["status"]["phase"] = json!("Running");
+        p["status"]["podIP"] = json!(rt.ip);
+        p["status"]["podIPs"] = json!([{"ip": rt.ip}]);
+        set_condition(&mut p, "PodReadyToStartContainers", "True", None, None, now);
+        set_condition(&mut p, "Ready", "True", None, None, now);
+        set_condition(&mut p, "ContainersReady", "True", None, None, now);
+        for c in p["status"]["conditions"].as_array_mut().into_iter().flatten() {
+            if let Some(m) = c.as_object_mut() {
+                if m.get("status") == Some(&json!("True")) {
+                    m.remove("reason");
+                    m.remove("message");
+                }
+            }
+        }
+        sort_conditions(&mut p);
+        let _ = api.update(p, Subresource::Status);
+        if let Some(r) = self.pods.get_mut(uid) {
+            r.stage = Stage::Running;
+        }
+    }
+}
+
+/// (name, image, first word of the command) of each container.
+pub fn containers(pod: &Value) -> Vec<(String, String, Option<String>)> {
+    pod.pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let name = c.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+            let image = c.get("image").and_then(Value::as_str).unwrap_or("").to_string();
+            let cmd = c.get("command").and_then(Value::as_array).and_then(|a| a.first()).and_then(Value::as_str).map(String::from);
+            (name, image, cmd)
+        })
+        .collect()
+}
+
+fn container_field(pod: &Value, name: &str, field: &str) -> String {
+    pod.pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find(|c| c.get("name").and_then(Value::as_str) == Some(name)))
+        .and_then(|c| c.get(field))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+fn set_waiting(p: &mut Value, container: &str, reason: &str, message: &str) {
+    for cs in p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut).into_iter().flatten() {
+        if cs.get("name").and_then(Value::as_str) == Some(container) {
+            cs["state"] = json!({"waiting": {"reason": reason, "message": message}});
+        }
+    }
+}
+
+/// The order kubectl shows pod conditions in (the kubelet's status manager order).
+fn sort_conditions(p: &mut Value) {
+    const ORDER: &[&str] = &["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+    if let Some(list) = p.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
+        list.sort_by_key(|c| ORDER.iter().position(|o| Some(*o) == c.get("type").and_then(Value::as_str)).unwrap_or(99));
+    }
+}

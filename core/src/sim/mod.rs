@@ -1,1 +1,202 @@
+//! The simulation: one deterministic event loop that owns the virtual clock, the timer queue
+//! and the seeded RNG, and drives every component from watch events and timers only.
+//!
+//! `settle()` runs everything due at the current instant until the cluster is quiet;
+//! `advance(d)` moves the clock forward timer by timer, settling at each.
+
+pub mod bootstrap;
 pub mod rng;
+
+use crate::api::time::Millis;
+use crate::apiserver::ApiServer;
+use crate::controllers::ControllerManager;
+use crate::kubelet::Kubelet;
+use crate::scheduler::Scheduler;
+use crate::store::{EventType, WatchEvent};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+/// 2026-01-01T00:00:00Z: where every simulation's clock starts.
+pub const EPOCH: Millis = 1_767_225_600_000;
+
+/// Something a component asked to be woken for.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Wake {
+    /// a kubelet's periodic work (lease renewal, status), or a pod's next lifecycle step
+    Kubelet { node: String, pod_uid: Option<String> },
+    /// the scheduler's backoff / unschedulable flush
+    Scheduler,
+    /// a controller's requeue-after
+    Controller(&'static str),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Timer {
+    at: Millis,
+    seq: u64,
+    wake: Wake,
+}
+
+/// Timers components schedule while reacting; the loop drains them into its queue.
+#[derive(Default)]
+pub struct Timers {
+    pending: Vec<(Millis, Wake)>,
+}
+
+impl Timers {
+    pub fn at(&mut self, at: Millis, wake: Wake) {
+        self.pending.push((at, wake));
+    }
+}
+
+pub struct Cluster {
+    pub api: ApiServer,
+    pub scheduler: Scheduler,
+    pub controllers: ControllerManager,
+    pub kubelets: BTreeMap<String, Kubelet>,
+    pub seed: u64,
+    queue: BinaryHeap<Reverse<Timer>>,
+    seq: u64,
+    /// the last store revision the loop has delivered to the components
+    cursor: i64,
+    /// nodes get pod CIDRs 10.244.N.0/24 and addresses in order of registration (node IPAM)
+    pub(crate) node_index: u32,
+}
+
+/// A safety valve against components ping-ponging writes forever at one instant.
+const MAX_ROUNDS: usize = 10_000;
+
+impl Cluster {
+    /// An empty cluster (`kubesim --empty`): control plane running off-cluster, no nodes.
+    pub fn empty(seed: u64) -> Cluster {
+        let mut c = Cluster {
+            api: ApiServer::new(seed, EPOCH),
+            scheduler: Scheduler::new(seed),
+            controllers: ControllerManager::default(),
+            kubelets: BTreeMap::new(),
+            seed,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            cursor: 0,
+            node_index: 0,
+        };
+        bootstrap::system_namespaces(&mut c);
+        c.settle();
+        c
+    }
+
+    /// The default kubeadm-like cluster of BRIEF.md, a few virtual minutes after `kubeadm init`.
+    pub fn default_cluster(seed: u64) -> Cluster {
+        let mut c = Cluster::empty(seed);
+        bootstrap::kubeadm(&mut c);
+        c
+    }
+
+    pub fn now(&self) -> Millis {
+        self.api.now
+    }
+
+    fn push(&mut self, at: Millis, wake: Wake) {
+        self.seq += 1;
+        self.queue.push(Reverse(Timer { at: at.max(self.api.now), seq: self.seq, wake }));
+    }
+
+    fn take_timers(&mut self, t: Timers) {
+        for (at, w) in t.pending {
+            self.push(at, w);
+        }
+    }
+
+    /// Delivers watch events and fires due timers until nothing changes at this instant.
+    pub fn settle(&mut self) {
+        for _ in 0..MAX_ROUNDS {
+            let mut progressed = false;
+            if self.api.store.revision() != self.cursor {
+                let events: Vec<WatchEvent> = self.api.store.events_since(self.cursor).to_vec();
+                self.cursor = self.api.store.revision();
+                self.dispatch(&events);
+                progressed = true;
+            }
+            while self.queue.peek().is_some_and(|Reverse(t)| t.at <= self.api.now) {
+                let Reverse(t) = self.queue.pop().expect("peeked");
+                self.fire(t.wake);
+                progressed = true;
+            }
+            let mut timers = Timers::default();
+            if self.scheduler.schedule_pending(&mut self.api, &mut timers) {
+                progressed = true;
+            }
+            self.take_timers(timers);
+            if !progressed && self.api.store.revision() == self.cursor {
+                return;
+            }
+        }
+    }
+
+    /// Moves virtual time forward by `d`, firing each timer at its own instant.
+    pub fn advance(&mut self, d: Millis) {
+        let until = self.api.now.saturating_add(d.max(0));
+        self.settle();
+        while let Some(Reverse(t)) = self.queue.peek() {
+            if t.at > until {
+                break;
+            }
+            self.api.now = t.at.max(self.api.now);
+            self.settle();
+        }
+        self.api.now = until;
+        self.settle();
+    }
+
+    /// The next instant something is scheduled to happen, if anything is.
+    pub fn next_timer(&self) -> Option<Millis> {
+        self.queue.peek().map(|Reverse(t)| t.at)
+    }
+
+    fn dispatch(&mut self, events: &[WatchEvent]) {
+        let mut timers = Timers::default();
+        for ev in events {
+            let kind = ev.value.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+            match kind {
+                "Node" => {
+                    let name = crate::api::name(&ev.value).to_string();
+                    if ev.typ == EventType::Delete {
+                        self.kubelets.remove(&name);
+                    } else if !self.kubelets.contains_key(&name) {
+                        // KWOK convention: every Node object gets a simulated kubelet.
+                        self.node_index += 1;
+                        let k = Kubelet::new(&name, self.node_index);
+                        self.kubelets.insert(name.clone(), k);
+                        timers.at(self.api.now, Wake::Kubelet { node: name, pod_uid: None });
+                    }
+                }
+                "Pod" => {
+                    let node = crate::api::str_at(&ev.value, "/spec/nodeName").to_string();
+                    if let Some(k) = self.kubelets.get_mut(&node) {
+                        k.on_pod_event(&mut self.api, ev, &mut timers);
+                    }
+                }
+                _ => {}
+            }
+            self.scheduler.on_event(ev);
+            self.controllers.on_event(ev);
+        }
+        self.controllers.reconcile(&mut self.api, &mut timers);
+        self.take_timers(timers);
+    }
+
+    fn fire(&mut self, wake: Wake) {
+        let mut timers = Timers::default();
+        match wake {
+            Wake::Kubelet { node, pod_uid } => {
+                if let Some(k) = self.kubelets.get_mut(&node) {
+                    k.on_timer(&mut self.api, pod_uid.as_deref(), &mut timers);
+                }
+            }
+            Wake::Scheduler => self.scheduler.flush(),
+            Wake::Controller(name) => self.controllers.wake(name),
+        }
+        self.controllers.reconcile(&mut self.api, &mut timers);
+        self.take_timers(timers);
+    }
+}

@@ -1,0 +1,64 @@
+//! TaintToleration: NoSchedule and NoExecute taints repel pods that do not tolerate them.
+
+use super::{Code, Status};
+use serde_json::Value;
+
+pub const NAME: &str = "TaintToleration";
+pub const ERR_REASON: &str = "node(s) had untolerated taint(s)";
+
+/// v1.Toleration.ToleratesTaint
+pub fn toleration_matches(t: &Value, taint: &Value) -> bool {
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let (tk, te) = (s(t, "key"), s(t, "effect"));
+    if !te.is_empty() && te != s(taint, "effect") {
+        return false;
+    }
+    if !tk.is_empty() && tk != s(taint, "key") {
+        return false;
+    }
+    match s(t, "operator").as_str() {
+        "Exists" => true,
+        "" | "Equal" => s(t, "value") == s(taint, "value"),
+        _ => false,
+    }
+}
+
+pub fn tolerated(pod: &Value, taint: &Value) -> bool {
+    pod.pointer("/spec/tolerations").and_then(Value::as_array).into_iter().flatten().any(|t| toleration_matches(t, taint))
+}
+
+pub fn filter(pod: &Value, node: &Value) -> Status {
+    let untolerated = node.pointer("/spec/taints").and_then(Value::as_array).into_iter().flatten().any(|taint| {
+        let effect = taint.get("effect").and_then(Value::as_str).unwrap_or("");
+        (effect == "NoSchedule" || effect == "NoExecute") && !tolerated(pod, taint)
+    });
+    if untolerated {
+        Status { code: Code::UnschedulableAndUnresolvable, reasons: vec![ERR_REASON.into()], plugin: NAME }
+    } else {
+        Status::success(NAME)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    // After pkg/scheduler/framework/plugins/tainttoleration/taint_toleration_test.go TestTaintTolerationFilter.
+    #[test]
+    fn filter_cases() {
+        let node = json!({"spec": {"taints": [{"key": "dedicated", "value": "user1", "effect": "NoSchedule"}]}});
+        let none = json!({"spec": {}});
+        assert_eq!(filter(&none, &node).code, Code::UnschedulableAndUnresolvable);
+        let eq = json!({"spec": {"tolerations": [{"key": "dedicated", "operator": "Equal", "value": "user1", "effect": "NoSchedule"}]}});
+        assert!(filter(&eq, &node).is_success());
+        let wrong_value = json!({"spec": {"tolerations": [{"key": "dedicated", "operator": "Equal", "value": "user2", "effect": "NoSchedule"}]}});
+        assert!(!filter(&wrong_value, &node).is_success());
+        let exists = json!({"spec": {"tolerations": [{"key": "dedicated", "operator": "Exists"}]}});
+        assert!(filter(&exists, &node).is_success());
+        let prefer = json!({"spec": {"taints": [{"key": "k", "effect": "PreferNoSchedule"}]}});
+        assert!(filter(&none, &prefer).is_success());
+        let all = json!({"spec": {"tolerations": [{"operator": "Exists"}]}});
+        assert!(filter(&all, &node).is_success());
+    }
+}
