@@ -18,6 +18,17 @@ pub fn rfc3339_micro(ms: Millis) -> String {
     format!("{}.{:06}Z", &base[..base.len() - 1], ms.rem_euclid(1000) * 1000)
 }
 
+/// RFC 1123 with numeric zone, as kubectl describe prints times (`Thu, 01 Jan 2026 00:00:00 +0000`).
+pub fn rfc1123z(ms: Millis) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000", DAYS[days.rem_euclid(7) as usize], d, MONTHS[(m - 1) as usize], y, rem / 3600, (rem / 60) % 60, rem % 60)
+}
+
 /// Parses what rfc3339/rfc3339_micro write (and any `YYYY-MM-DDTHH:MM:SS[.frac]Z`).
 pub fn parse_rfc3339(s: &str) -> Option<Millis> {
     let b = s.as_bytes();
@@ -193,6 +204,12 @@ mod tests {
         for (d, want) in cases {
             assert_eq!(human_duration(d), want, "{d}");
         }
+    }
+
+    #[test]
+    fn rfc1123() {
+        assert_eq!(rfc1123z(parse_rfc3339("2026-01-01T00:05:00Z").unwrap()), "Thu, 01 Jan 2026 00:05:00 +0000");
+        assert_eq!(rfc1123z(0), "Thu, 01 Jan 1970 00:00:00 +0000");
     }
 
     #[test]

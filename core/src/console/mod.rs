@@ -1,1 +1,279 @@
+//! The console: the shell-like engine the browser terminal and the headless `kubesim` binary
+//! share. It reads lines, collects here-documents, runs pipelines of commands (kubectl,
+//! etcdctl, echo, sleep, cat, sim …) against the simulation and returns their output in order.
 
+pub mod etcdctl;
+pub mod explain;
+pub mod files;
+pub mod jsonpath;
+pub mod kubectl;
+pub mod shell;
+pub mod sim_cmd;
+pub mod table;
+pub mod utils;
+pub mod yaml;
+
+use crate::sim::Cluster;
+use files::Files;
+use shell::{Connector, ParseError};
+
+/// One console line is refused past this size (a paste of several MB is a mistake, not a command).
+pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
+
+/// What a command printed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Out {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Out {
+    pub fn ok(s: impl Into<String>) -> Out {
+        Out { stdout: s.into(), stderr: String::new(), code: 0 }
+    }
+    pub fn err(s: impl Into<String>) -> Out {
+        let mut e: String = s.into();
+        if !e.ends_with('\n') {
+            e.push('\n');
+        }
+        Out { stdout: String::new(), stderr: e, code: 1 }
+    }
+}
+
+/// The text one input block produced, for display; `error` when it ended in failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    pub input: String,
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct Console {
+    pub cluster: Cluster,
+    /// the learner's workstation files (`cat > pod.yaml`, `kubectl apply -f pod.yaml`)
+    pub files: Files,
+    /// lines waiting for a here-document terminator or a closing quote
+    pending: Vec<String>,
+}
+
+impl Console {
+    pub fn new(cluster: Cluster) -> Console {
+        Console { cluster, files: Files::default(), pending: vec![] }
+    }
+
+    /// True while earlier lines wait for more input (an open here-document or quote).
+    pub fn needs_more(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Feeds one line; returns the output of the command it completed, if any.
+    pub fn feed_line(&mut self, line: &str) -> Option<Output> {
+        self.pending.push(line.to_string());
+        let block = self.pending.join("\n");
+        match complete(&block) {
+            Completion::Incomplete => None,
+            Completion::Ready => {
+                self.pending.clear();
+                Some(self.run_block(&block, false))
+            }
+        }
+    }
+
+    /// End of input: runs whatever is pending, as bash does at EOF.
+    pub fn finish(&mut self) -> Option<Output> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let block = self.pending.join("\n");
+        self.pending.clear();
+        Some(self.run_block(&block, true))
+    }
+
+    /// Runs a whole script (several lines); returns everything printed, in order.
+    pub fn run_script(&mut self, script: &str) -> String {
+        let mut out = String::new();
+        for o in self.exec(script) {
+            out.push_str(&o.text);
+        }
+        out
+    }
+
+    /// Runs text typed or pasted in one go: each complete command in order, then whatever is
+    /// left incomplete, as bash would at end of input.
+    pub fn exec(&mut self, text: &str) -> Vec<Output> {
+        if text.len() > MAX_INPUT_BYTES {
+            return vec![Output { input: String::new(), text: format!("error: input of {} bytes refused: the console accepts at most {} bytes at once\n", text.len(), MAX_INPUT_BYTES), error: true }];
+        }
+        let mut outs = vec![];
+        for line in text.split('\n') {
+            if let Some(o) = self.feed_line(line.strip_suffix('\r').unwrap_or(line)) {
+                outs.push(o);
+            }
+        }
+        if let Some(o) = self.finish() {
+            outs.push(o);
+        }
+        outs
+    }
+
+    fn run_block(&mut self, block: &str, at_eof: bool) -> Output {
+        let mut text = String::new();
+        // A quote left open at end of input: bash's error.
+        let (cmdline, mut body_lines) = match split_command(block) {
+            Ok(x) => x,
+            Err(e) => return Output { input: block.to_string(), text: format!("{}\n", e.message()), error: true },
+        };
+        let line = match shell::parse(&cmdline) {
+            Ok(l) => l,
+            Err(e) => return Output { input: block.to_string(), text: format!("{}\n", e.message()), error: true },
+        };
+        // here-document bodies, in order
+        let mut bodies = vec![];
+        for h in &line.heredocs {
+            let mut body = String::new();
+            let mut found = false;
+            while !body_lines.is_empty() {
+                let l = body_lines.remove(0);
+                let l = if h.strip_tabs { l.trim_start_matches('\t').to_string() } else { l };
+                if l == h.delimiter {
+                    found = true;
+                    break;
+                }
+                body.push_str(&l);
+                body.push('\n');
+            }
+            if !found && at_eof {
+                text.push_str(&format!("bash: warning: here-document delimited by end-of-file (wanted `{}')\n", h.delimiter));
+            }
+            bodies.push(body);
+        }
+        let mut last_code = 0;
+        for p in &line.pipelines {
+            let run = match p.connector {
+                Connector::Always => true,
+                Connector::IfOk => last_code == 0,
+                Connector::IfFailed => last_code != 0,
+            };
+            if !run {
+                continue;
+            }
+            let mut stdin = String::new();
+            let mut code = 0;
+            let n = p.commands.len();
+            for (i, c) in p.commands.iter().enumerate() {
+                let input = match (c.heredoc, &c.stdin_file) {
+                    (Some(h), _) => bodies.get(h).cloned().unwrap_or_default(),
+                    (None, Some(f)) => match self.files.read(f) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            text.push_str(&format!("bash: {}\n", e));
+                            code = 1;
+                            break;
+                        }
+                    },
+                    _ => std::mem::take(&mut stdin),
+                };
+                let out = self.run_command(&c.words, &input);
+                text.push_str(&out.stderr);
+                code = out.code;
+                match &c.stdout_file {
+                    Some((f, append)) => {
+                        if let Err(e) = self.files.write(f, &out.stdout, *append) {
+                            text.push_str(&format!("bash: {}\n", e));
+                            code = 1;
+                        }
+                    }
+                    None if i + 1 == n => text.push_str(&out.stdout),
+                    None => stdin = out.stdout,
+                }
+            }
+            last_code = code;
+        }
+        Output { input: block.to_string(), text, error: last_code != 0 }
+    }
+
+    /// Runs one command with its words and standard input.
+    pub fn run_command(&mut self, words: &[String], stdin: &str) -> Out {
+        let Some(cmd) = words.first() else { return Out::ok("") };
+        let args = &words[1..];
+        match cmd.as_str() {
+            "kubectl" | "k" => kubectl::run(self, args, stdin),
+            "etcdctl" => etcdctl::run(&self.cluster, args),
+            "sim" => sim_cmd::run(self, args),
+            "sleep" => utils::sleep(self, args),
+            "echo" => utils::echo(args),
+            "cat" => utils::cat(self, args, stdin),
+            "ls" => utils::ls(self, args),
+            "rm" => utils::rm(self, args),
+            "grep" => utils::grep(args, stdin),
+            "head" | "tail" => utils::head_tail(cmd, args, stdin),
+            "wc" => utils::wc(args, stdin),
+            "true" | "clear" => Out::ok(""),
+            "false" => Out { code: 1, ..Default::default() },
+            "help" => Out::ok(utils::HELP),
+            "exit" => Out::ok(""),
+            other => Out { stdout: String::new(), stderr: format!("bash: {}: command not found\n", other), code: 127 },
+        }
+    }
+}
+
+enum Completion {
+    Ready,
+    Incomplete,
+}
+
+/// Splits a block into the command line (joined over open quotes and trailing backslashes)
+/// and the lines after it.
+fn split_command(block: &str) -> Result<(String, Vec<String>), ParseError> {
+    let lines: Vec<&str> = block.split('\n').collect();
+    let mut cmd = String::new();
+    let mut continued = false;
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 && !continued {
+            cmd.push('\n');
+        }
+        cmd.push_str(l);
+        continued = false;
+        if cmd.ends_with('\\') && !cmd.ends_with("\\\\") && i + 1 < lines.len() {
+            cmd.pop();
+            continued = true;
+            continue;
+        }
+        match shell::parse(&cmd) {
+            Err(ParseError::UnclosedQuote(q)) => {
+                if i + 1 == lines.len() {
+                    return Err(ParseError::UnclosedQuote(q));
+                }
+            }
+            _ => return Ok((cmd, lines[i + 1..].iter().map(|s| s.to_string()).collect())),
+        }
+    }
+    Ok((cmd, vec![]))
+}
+
+/// Whether a block is a complete command: quotes closed and every here-document terminated.
+fn complete(block: &str) -> Completion {
+    let (cmd, body) = match split_command(block) {
+        Ok(x) => x,
+        Err(_) => return Completion::Incomplete,
+    };
+    if cmd.ends_with('\\') && !cmd.ends_with("\\\\") {
+        return Completion::Incomplete;
+    }
+    let Ok(line) = shell::parse(&cmd) else { return Completion::Ready };
+    let mut idx = 0;
+    for h in &line.heredocs {
+        loop {
+            if idx >= body.len() {
+                return Completion::Incomplete;
+            }
+            let l = if h.strip_tabs { body[idx].trim_start_matches('\t') } else { body[idx].as_str() };
+            idx += 1;
+            if l == h.delimiter {
+                break;
+            }
+        }
+    }
+    Completion::Ready
+}

@@ -148,6 +148,11 @@ impl Cluster {
         self.settle();
     }
 
+    /// Restarts a kubelet's periodic work (after `sim node start`).
+    pub fn wake_kubelet(&mut self, node: &str, at: Millis) {
+        self.push(at, Wake::Kubelet { node: node.to_string(), pod_uid: None });
+    }
+
     /// The next instant something is scheduled to happen, if anything is.
     pub fn next_timer(&self) -> Option<Millis> {
         self.queue.peek().map(|Reverse(t)| t.at)

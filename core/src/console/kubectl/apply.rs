@@ -1,0 +1,299 @@
+//! `kubectl apply|create|replace|delete -f`: manifests from stdin (`-`) or files, each object
+//! sent to the apiserver with kubectl's messages. apply is kubectl's client-side apply: the
+//! last-applied-configuration annotation drives a three-way merge, and the result is
+//! `created`, `configured` or `unchanged`.
+
+use super::args::{self, boolean, val, Flag};
+use super::output::kind_name;
+use crate::api::manifest;
+use crate::api::resources::{self, ResourceInfo};
+use crate::apiserver::patch::{self, PatchType};
+use crate::apiserver::Subresource;
+use crate::console::{Console, Out};
+use serde_json::{json, Map, Value};
+
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Reads manifests from a file name or `-` (stdin).
+pub fn read_manifests_with(c: &Console, f: &str, stdin: &str) -> Result<Vec<Value>, String> {
+    let (text, source) = if f == "-" {
+        (stdin.to_string(), "STDIN".to_string())
+    } else {
+        match c.files.read(f) {
+            Ok(t) => (t, f.to_string()),
+            Err(_) => return Err(format!("error: the path \"{}\" does not exist", f)),
+        }
+    };
+    manifest::parse_stream(&text, &source)
+}
+
+pub fn read_manifests(c: &Console, f: &str) -> Result<Vec<Value>, String> {
+    read_manifests_with(c, f, "")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Apply,
+    Create,
+    Replace,
+    Delete,
+}
+
+const FLAGS: &[Flag] = &[
+    val("filename", Some('f')),
+    val("dry-run", None),
+    val("output", Some('o')),
+    boolean("recursive", Some('R')),
+    val("validate", None),
+    boolean("save-config", None),
+    boolean("force", None),
+    val("grace-period", None),
+    boolean("now", None),
+    boolean("ignore-not-found", None),
+    val("cascade", None),
+    val("wait", None),
+    val("selector", Some('l')),
+    boolean("overwrite", None),
+    val("field-manager", None),
+    boolean("server-side", None),
+    boolean("prune", None),
+    boolean("all", None),
+];
+
+fn source_name(f: &str) -> String {
+    if f == "-" { "STDIN".into() } else { f.to_string() }
+}
+
+/// Client-side checks kubectl makes before sending: kind/apiVersion set, kind served.
+fn mapping(obj: &Value, source: &str, ns: &str) -> Result<&'static ResourceInfo, String> {
+    if !obj.is_object() {
+        return Err(format!("error: error validating \"{}\": error validating data: invalid object", source));
+    }
+    let kind = crate::api::kind(obj);
+    let av = crate::api::str_at(obj, "/apiVersion");
+    if kind.is_empty() || av.is_empty() {
+        let what = if kind.is_empty() && av.is_empty() { "[apiVersion not set, kind not set]" } else if kind.is_empty() { "kind not set" } else { "apiVersion not set" };
+        return Err(format!("error: error validating \"{}\": error validating data: {}; if you choose to ignore these errors, turn validation off with --validate=false", source, what));
+    }
+    resources::by_api_version_kind(av, kind).map_err(|_| {
+        format!("error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{}\" in version \"{}\"\nensure CRDs are installed first", crate::api::name(obj), if obj.pointer("/metadata/namespace").is_some() { crate::api::namespace(obj) } else { ns }, source, kind, av)
+    })
+}
+
+/// Sorted-key compact JSON, as Go's json.Marshal of an unstructured object.
+fn go_json(v: &Value) -> String {
+    fn sort(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                Value::Object(keys.into_iter().map(|k| (k.clone(), sort(&m[k]))).collect::<Map<String, Value>>())
+            }
+            Value::Array(a) => Value::Array(a.iter().map(sort).collect()),
+            o => o.clone(),
+        }
+    }
+    sort(v).to_string()
+}
+
+pub fn run(c: &mut Console, verb: Verb, words: &[String], stdin: &str) -> Out {
+    let cmd = match verb {
+        Verb::Apply => "kubectl apply",
+        Verb::Create => "kubectl create",
+        Verb::Replace => "kubectl replace",
+        Verb::Delete => "kubectl delete",
+    };
+    let a = match args::parse(cmd, words, FLAGS) {
+        Ok(a) => a,
+        Err(e) => return Out::err(e),
+    };
+    let files = a.all("filename");
+    if files.is_empty() {
+        return Out::err(format!("error: must specify one of -f and -k\n\nSee '{} -h' for help and examples", cmd));
+    }
+    let dry = match a.get("dry-run") {
+        None | Some("none") => "",
+        Some("client") | Some("true") => " (dry run)",
+        Some("server") => " (server dry run)",
+        Some(o) => return Out::err(format!("error: Invalid dry-run value ({}). Must be \"none\", \"server\", or \"client\".", o)),
+    };
+    let explicit_ns = a.get("namespace").map(String::from);
+    let ns_default = explicit_ns.clone().unwrap_or_else(|| "default".into());
+    let mut out = Out::ok("");
+    for f in &files {
+        let source = source_name(f);
+        let objs = match read_manifests_with(c, f, stdin) {
+            Ok(o) => o,
+            Err(e) => {
+                out.stderr.push_str(&format!("{}\n", e));
+                out.code = 1;
+                continue;
+            }
+        };
+        if objs.is_empty() && verb != Verb::Delete {
+            out.stderr.push_str(&format!("error: no objects passed to {}\n", cmd.trim_start_matches("kubectl ")));
+            out.code = 1;
+        }
+        for mut obj in objs {
+            let r = match mapping(&obj, &source, &ns_default) {
+                Ok(r) => r,
+                Err(e) => {
+                    out.stderr.push_str(&format!("{}\n", e));
+                    out.code = 1;
+                    continue;
+                }
+            };
+            if r.namespaced {
+                let obj_ns = crate::api::namespace(&obj).to_string();
+                if let Some(n) = &explicit_ns {
+                    if !obj_ns.is_empty() && &obj_ns != n {
+                        out.stderr.push_str(&format!("error: the namespace from the provided object \"{}\" does not match the namespace \"{}\". You must pass '--namespace={}' to perform this operation.\n", obj_ns, n, obj_ns));
+                        out.code = 1;
+                        continue;
+                    }
+                }
+            }
+            let ns = if r.namespaced {
+                let n = crate::api::namespace(&obj);
+                if n.is_empty() { ns_default.clone() } else { n.to_string() }
+            } else {
+                String::new()
+            };
+            let res = match verb {
+                Verb::Apply => apply_one(c, r, &mut obj, &ns, dry),
+                Verb::Create => create_one(c, r, &mut obj, &ns, dry, &source, a.on("save-config")),
+                Verb::Replace => replace_one(c, r, &mut obj, &ns, dry, &source, a.on("force")),
+                Verb::Delete => {
+                    let grace = super::modify::grace_from(&a);
+                    super::modify::delete_one(c, r, &ns, crate::api::name(&obj), grace, dry, a.on("ignore-not-found"), a.get("wait") != Some("false"))
+                }
+            };
+            match res {
+                Ok(msg) => {
+                    out.stdout.push_str(&msg);
+                    out.stdout.push('\n');
+                }
+                Err(e) => {
+                    out.stderr.push_str(&e);
+                    out.stderr.push('\n');
+                    out.code = 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn with_ns(obj: &mut Value, r: &ResourceInfo, ns: &str) {
+    if r.namespaced {
+        crate::api::set_at(obj, "/metadata/namespace", json!(ns));
+    }
+}
+
+fn create_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry: &str, source: &str, save_config: bool) -> Result<String, String> {
+    if r.kind == "Binding" {
+        // POST pods/NAME/binding: the manual scheduling of the study notes
+        let pod = crate::api::name(obj).to_string();
+        let target = crate::api::str_at(obj, "/target/name").to_string();
+        if crate::api::str_at(obj, "/target/kind") != "Node" && !crate::api::str_at(obj, "/target/kind").is_empty() {
+            return Err("Error from server (BadRequest): error when creating \"".to_string() + source + "\": target.kind: Unsupported value");
+        }
+        if dry.is_empty() {
+            c.cluster.api.bind(ns, &pod, &target).map_err(|e| e.kubectl_with(Some(&format!("error when creating \"{}\"", source))))?;
+            c.cluster.settle();
+        }
+        return Ok(format!("binding/{} created{}", pod, dry));
+    }
+    with_ns(obj, r, ns);
+    if save_config {
+        let cfg = go_json(obj);
+        crate::api::set_at(obj, &format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")), json!(cfg));
+    }
+    let created = c.cluster.api.create(obj.clone(), !dry.is_empty()).map_err(|e| e.kubectl_with(Some(&format!("error when creating \"{}\"", source))))?;
+    c.cluster.settle();
+    Ok(format!("{} created{}", kind_name(r, crate::api::name(&created)), dry))
+}
+
+fn replace_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry: &str, source: &str, force: bool) -> Result<String, String> {
+    with_ns(obj, r, ns);
+    let name = crate::api::name(obj).to_string();
+    if force {
+        let _ = c.cluster.api.delete(r, ns, &name, Some(0));
+        c.cluster.settle();
+        crate::api::remove_at(obj, "/metadata/resourceVersion");
+        let created = c.cluster.api.create(obj.clone(), !dry.is_empty()).map_err(|e| e.kubectl_with(Some(&format!("error when creating \"{}\"", source))))?;
+        c.cluster.settle();
+        return Ok(format!("{} deleted\n{} replaced", kind_name(r, &name), kind_name(r, crate::api::name(&created))));
+    }
+    if !dry.is_empty() {
+        c.cluster.api.get(r, ns, &name).map_err(|e| e.kubectl_with(Some(&format!("error when replacing \"{}\"", source))))?;
+        return Ok(format!("{} replaced{}", kind_name(r, &name), dry));
+    }
+    c.cluster.api.update(obj.clone(), Subresource::Main).map_err(|e| e.kubectl_with(Some(&format!("error when replacing \"{}\"", source))))?;
+    c.cluster.settle();
+    Ok(format!("{} replaced", kind_name(r, &name)))
+}
+
+/// Client-side apply (kubectl/pkg/cmd/apply): create with the annotation, or patch the live
+/// object with the difference between the last applied and the new configuration.
+fn apply_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry: &str) -> Result<String, String> {
+    with_ns(obj, r, ns);
+    let name = crate::api::name(obj).to_string();
+    let context = |verb: &str| format!("error when {} \"STDIN\"", verb);
+    if r.kind == "Binding" {
+        return create_one(c, r, obj, ns, dry, "STDIN", false);
+    }
+    let config = {
+        let mut cfg = obj.clone();
+        crate::api::remove_at(&mut cfg, &format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")));
+        go_json(&cfg)
+    };
+    let live = if name.is_empty() { None } else { c.cluster.api.get(r, ns, &name).ok() };
+    let Some(live) = live else {
+        if name.is_empty() && crate::api::str_at(obj, "/metadata/generateName").is_empty() {
+            return Err("error: error when retrieving current configuration of:\nResource: \"\", GroupVersionKind: \"\"\nName: \"\", Namespace: \"\"\nfrom server for: \"STDIN\": resource name may not be empty".into());
+        }
+        crate::api::set_at(obj, &format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")), json!(config));
+        let created = c.cluster.api.create(obj.clone(), !dry.is_empty()).map_err(|e| e.kubectl_with(Some(&context("creating"))))?;
+        c.cluster.settle();
+        return Ok(format!("{} created{}", kind_name(r, crate::api::name(&created)), dry));
+    };
+    // three-way: delete what was applied before and is gone now, set everything in the new config
+    let last: Value = live.pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1"))).and_then(Value::as_str).and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null);
+    let mut new_cfg = obj.clone();
+    crate::api::set_at(&mut new_cfg, &format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")), json!(config));
+    let mut patch_body = deletions(&last, &new_cfg);
+    patch::apply(PatchType::Merge, &mut patch_body, &new_cfg);
+    let mut merged = (*live).clone();
+    patch::apply(PatchType::Strategic, &mut merged, &patch_body);
+    crate::api::set_at(&mut merged, "/metadata/resourceVersion", live["metadata"]["resourceVersion"].clone());
+    if !dry.is_empty() {
+        return Ok(format!("{} configured{}", kind_name(r, &name), dry));
+    }
+    let updated = c.cluster.api.update(merged, Subresource::Main).map_err(|e| e.kubectl_with(Some(&context("applying patch"))))?;
+    c.cluster.settle();
+    let changed = updated.pointer("/metadata/resourceVersion") != live.pointer("/metadata/resourceVersion");
+    Ok(format!("{} {}", kind_name(r, &name), if changed { "configured" } else { "unchanged" }))
+}
+
+/// Fields present in the last applied configuration and absent from the new one, as nulls.
+fn deletions(last: &Value, new: &Value) -> Value {
+    let mut out = Map::new();
+    if let (Some(l), Some(n)) = (last.as_object(), new.as_object()) {
+        for (k, lv) in l {
+            match n.get(k) {
+                None => {
+                    out.insert(k.clone(), Value::Null);
+                }
+                Some(nv) if lv.is_object() && nv.is_object() => {
+                    let d = deletions(lv, nv);
+                    if d.as_object().is_some_and(|m| !m.is_empty()) {
+                        out.insert(k.clone(), d);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Value::Object(out)
+}

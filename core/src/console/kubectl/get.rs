@@ -1,0 +1,253 @@
+//! `kubectl get`: resolve TYPE[,TYPE] [NAME…] or TYPE/NAME…, filter by namespace and
+//! selectors, and print in the requested format.
+
+use super::args::{self, boolean, val, Args, Flag};
+use super::output::{self, Format, TableOpts};
+use crate::api::fields::FieldSelector;
+use crate::api::labels::{labels_of, Selector};
+use crate::api::resources::{self, ResourceInfo};
+use crate::console::jsonpath::JsonPath;
+use crate::console::{Console, Out};
+use serde_json::Value;
+use std::sync::Arc;
+
+const FLAGS: &[Flag] = &[
+    val("output", Some('o')),
+    val("selector", Some('l')),
+    val("field-selector", None),
+    boolean("all-namespaces", Some('A')),
+    boolean("show-labels", None),
+    val("sort-by", None),
+    boolean("no-headers", None),
+    boolean("watch", Some('w')),
+    boolean("watch-only", None),
+    val("label-columns", Some('L')),
+    boolean("ignore-not-found", None),
+    boolean("show-kind", None),
+    val("filename", Some('f')),
+    val("chunk-size", None),
+    val("raw", None),
+    val("subresource", None),
+];
+
+/// What the user asked for: one kind with optional names.
+pub struct Target {
+    pub r: &'static ResourceInfo,
+    pub names: Vec<String>,
+}
+
+/// The kinds `kubectl get all` shows.
+const ALL: &[&str] = &["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "ReplicationController", "Job", "CronJob"];
+
+pub fn resolve(typed: &str) -> Result<&'static ResourceInfo, String> {
+    resources::lookup(typed).ok_or_else(|| format!("error: the server doesn't have a resource type \"{}\"", typed))
+}
+
+pub fn targets(pos: &[String]) -> Result<Vec<Target>, String> {
+    let Some(first) = pos.first() else { return Ok(vec![]) };
+    if first.contains('/') {
+        let mut out: Vec<Target> = vec![];
+        for p in pos {
+            let Some((t, n)) = p.split_once('/') else {
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+            };
+            let r = resolve(t)?;
+            if n.is_empty() {
+                return Err(format!("error: arguments in resource/name form must have a single resource and name"));
+            }
+            match out.iter_mut().find(|x| x.r == r) {
+                Some(x) => x.names.push(n.to_string()),
+                None => out.push(Target { r, names: vec![n.to_string()] }),
+            }
+        }
+        return Ok(out);
+    }
+    let mut out = vec![];
+    for t in first.split(',').filter(|t| !t.is_empty()) {
+        if t.eq_ignore_ascii_case("all") {
+            for k in ALL {
+                out.push(Target { r: resources::by_kind(k).expect("served"), names: vec![] });
+            }
+            continue;
+        }
+        out.push(Target { r: resolve(t)?, names: vec![] });
+    }
+    let names: Vec<String> = pos[1..].to_vec();
+    if !names.is_empty() {
+        if out.len() > 1 {
+            return Err("error: you must specify only one resource".into());
+        }
+        if let Some(t) = out.first_mut() {
+            t.names = names;
+        }
+    }
+    Ok(out)
+}
+
+/// The namespace a command acts in (-n, else `default`) and whether -A was given.
+pub fn namespace(a: &Args) -> (String, bool) {
+    let all = a.on("all-namespaces");
+    (a.get("namespace").filter(|s| !s.is_empty()).unwrap_or("default").to_string(), all)
+}
+
+/// Objects for a target: named ones (NotFound errors collected) or all matching the selectors.
+pub fn fetch(c: &Console, t: &Target, ns: &str, all_ns: bool, sel: &Selector, fsel: &FieldSelector, errors: &mut Vec<String>) -> Vec<Arc<Value>> {
+    let api = &c.cluster.api;
+    let nsarg = if !t.r.namespaced { "" } else { ns };
+    if !t.names.is_empty() {
+        let mut out = vec![];
+        for n in &t.names {
+            match api.get(t.r, nsarg, n) {
+                Ok(v) => out.push(v),
+                Err(e) => errors.push(e.kubectl()),
+            }
+        }
+        return out;
+    }
+    let scope = if all_ns || !t.r.namespaced { None } else { Some(ns) };
+    api.list(t.r, scope).into_iter().filter(|o| sel.matches(&labels_of(o)) && fsel.matches(o)).collect()
+}
+
+pub fn run(c: &mut Console, words: &[String]) -> Out {
+    let a = match args::parse("kubectl get", words, FLAGS) {
+        Ok(a) => a,
+        Err(e) => return Out::err(e),
+    };
+    if a.pos.is_empty() && !a.present("filename") {
+        return Out::err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
+    }
+    let fmt = match Format::parse(a.get("output")) {
+        Ok(f) => f,
+        Err(e) => return Out::err(e),
+    };
+    let sel = match a.get("selector").map(Selector::parse).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => return Out::err(format!("error: {}", e)),
+    };
+    let fsel = match a.get("field-selector").map(FieldSelector::parse).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => return Out::err(format!("Error from server (BadRequest): {}", e)),
+    };
+    let mut ts = match targets(&a.pos) {
+        Ok(t) => t,
+        Err(e) => return Out::err(e),
+    };
+    if let Some(f) = a.get("filename") {
+        match super::apply::read_manifests(c, f) {
+            Ok(objs) => {
+                for o in objs {
+                    if let Some(r) = resources::by_kind(crate::api::kind(&o)) {
+                        ts.push(Target { r, names: vec![crate::api::name(&o).to_string()] });
+                    }
+                }
+            }
+            Err(e) => return Out::err(e),
+        }
+    }
+    for t in &ts {
+        if let Err(e) = fsel.check_supported(t.r.kind, t.r.version) {
+            return Out::err(e);
+        }
+    }
+    let (ns, all_ns) = namespace(&a);
+    let now = c.cluster.now();
+    let mut errors = vec![];
+    let mut groups: Vec<(&'static ResourceInfo, Vec<Arc<Value>>)> = vec![];
+    let named = ts.iter().any(|t| !t.names.is_empty());
+    for t in &ts {
+        let mut objs = fetch(c, t, &ns, all_ns, &sel, &fsel, &mut errors);
+        if let Some(key) = a.get("sort-by") {
+            if let Err(e) = sort_by(&mut objs, key) {
+                return Out::err(e);
+            }
+        }
+        groups.push((t.r, objs));
+    }
+    if a.on("ignore-not-found") {
+        errors.retain(|e| !e.contains("(NotFound)"));
+    }
+    let total: usize = groups.iter().map(|g| g.1.len()).sum();
+    let mut out = Out::ok("");
+    match &fmt {
+        Format::Table | Format::Wide => {
+            let with_kind = ts.len() > 1 || a.on("show-kind");
+            let mut sections = vec![];
+            for (r, objs) in &groups {
+                if objs.is_empty() {
+                    continue;
+                }
+                let opts = TableOpts {
+                    with_namespace: all_ns && r.namespaced,
+                    show_labels: a.on("show-labels"),
+                    no_headers: a.on("no-headers"),
+                    label_columns: a.all("label-columns").iter().flat_map(|s| s.split(',').map(String::from).collect::<Vec<_>>()).collect(),
+                    with_kind,
+                };
+                sections.push(output::table(r, objs, now, fmt == Format::Wide, &opts));
+            }
+            out.stdout = sections.join("\n");
+        }
+        Format::Name => {
+            for (r, objs) in &groups {
+                for o in objs {
+                    out.stdout.push_str(&output::kind_name(r, crate::api::name(o)));
+                    out.stdout.push('\n');
+                }
+            }
+        }
+        Format::Yaml | Format::Json | Format::JsonPath(_) | Format::CustomColumns(_) => {
+            let all: Vec<Arc<Value>> = groups.iter().flat_map(|g| g.1.iter().cloned()).collect();
+            let single = named && ts.len() == 1 && ts[0].names.len() == 1 && all.len() == 1;
+            let data: Value = if single { (*all[0]).clone() } else { output::list_value(&all) };
+            match &fmt {
+                Format::JsonPath(t) => match output::jsonpath(t, &data) {
+                    Ok(s) => out.stdout = s,
+                    Err(e) => return Out::err(e),
+                },
+                Format::CustomColumns(cols) => {
+                    if !all.is_empty() {
+                        out.stdout = output::custom_columns(cols, &all, a.on("no-headers"));
+                    }
+                }
+                _ => {
+                    if !(all.is_empty() && !errors.is_empty()) {
+                        out.stdout = output::yaml_or_json(&data, &fmt);
+                    }
+                }
+            }
+        }
+    }
+    for e in &errors {
+        out.stderr.push_str(e);
+        out.stderr.push('\n');
+    }
+    if !errors.is_empty() {
+        out.code = 1;
+    } else if total == 0 && !named && matches!(fmt, Format::Table | Format::Wide | Format::Name | Format::CustomColumns(_)) {
+        let cluster_scoped = ts.iter().all(|t| !t.r.namespaced);
+        out.stderr = if all_ns || cluster_scoped { "No resources found\n".into() } else { format!("No resources found in {} namespace.\n", ns) };
+    }
+    out
+}
+
+/// --sort-by: a JSONPath; numbers and quantities compare by value, strings lexically.
+fn sort_by(objs: &mut [Arc<Value>], key: &str) -> Result<(), String> {
+    let expr = if key.starts_with('{') { key.to_string() } else { format!("{{{}}}", key) };
+    let jp = JsonPath::parse(&expr).map_err(|e| format!("error: {}", e))?;
+    let k = |o: &Arc<Value>| -> (u8, f64, String) {
+        match jp.values(o).first() {
+            Some(Value::Number(n)) => (0, n.as_f64().unwrap_or(0.0), String::new()),
+            Some(Value::String(s)) => match crate::api::quantity::Quantity::parse(s) {
+                Ok(q) if !s.contains('-') || s.starts_with('-') => (0, q.milli() as f64, s.clone()),
+                _ => (1, 0.0, s.clone()),
+            },
+            Some(other) => (1, 0.0, other.to_string()),
+            None => (2, 0.0, String::new()),
+        }
+    };
+    objs.sort_by(|a, b| {
+        let (ka, kb) = (k(a), k(b));
+        ka.0.cmp(&kb.0).then(ka.1.partial_cmp(&kb.1).unwrap_or(std::cmp::Ordering::Equal)).then(ka.2.cmp(&kb.2))
+    });
+    Ok(())
+}
