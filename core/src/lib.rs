@@ -8,3 +8,4 @@ pub mod kubelet;
 pub mod scheduler;
 pub mod sim;
 pub mod store;
+pub mod view;

@@ -284,8 +284,10 @@ mod tests {
         let l = parse("kubectl apply -f - << 'END'").unwrap();
         assert_eq!(l.heredocs[0].delimiter, "END");
         let l = parse("kubectl get po && echo ok; echo done || true").unwrap();
-        assert_eq!(l.pipelines.len(), 3);
+        assert_eq!(l.pipelines.len(), 4);
         assert_eq!(l.pipelines[1].connector, Connector::IfOk);
+        assert_eq!(l.pipelines[2].connector, Connector::Always);
+        assert_eq!(l.pipelines[3].connector, Connector::IfFailed);
         let l = parse("kubectl run x --image=nginx --dry-run=client -o yaml > pod.yaml").unwrap();
         assert_eq!(l.pipelines[0].commands[0].stdout_file, Some(("pod.yaml".into(), false)));
     }

@@ -42,7 +42,7 @@ fn static_pod(component: &str, image: &str, command: Vec<String>, cpu: &str) -> 
         "metadata": {
             "name": format!("{}-controlplane", component), "namespace": "kube-system",
             "labels": {"component": component, "tier": "control-plane"},
-            "annotations": {"kubernetes.io/config.source": "file", "kubernetes.io/config.hash": format!("{:x}", component.len() * 0x9e3779b1)},
+            "annotations": {"kubernetes.io/config.source": "file", "kubernetes.io/config.hash": format!("{:x}", (component.len() as u64).wrapping_mul(0x9e37_79b1))},
         },
         "spec": {
             "nodeName": "controlplane",

@@ -1,0 +1,82 @@
+// End-to-end test of the playground in headless Chromium (Debian's, driven by playwright-core).
+// Serves dist/ on a loopback port, types console commands and checks the page reacts.
+import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// playwright-core is installed project-locally in tools/ (scripts/setup.sh)
+const { chromium } = createRequire(join(root, 'tools', 'package.json'))('playwright-core');
+const out = join(root, 'tests', 'e2e', 'out');
+mkdirSync(out, { recursive: true });
+const port = 18000 + Math.floor(Math.random() * 1000);
+const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', join(root, 'dist')], { stdio: 'ignore' });
+
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try { await fn(); passed++; console.log(`ok - ${name}`); }
+  catch (e) { failed++; console.log(`FAILED - ${name}: ${e.message}`); }
+}
+
+// a fresh profile every run (playwright passes it to chromium as --user-data-dir)
+const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'kubesim-e2e-')), {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 720 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+try {
+  const page = browser.pages()[0] ?? await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  for (let i = 0; i < 50; i++) {
+    try { await page.goto(`http://127.0.0.1:${port}/`); break; } catch { await new Promise((r) => setTimeout(r, 200)); }
+  }
+  const run = async (cmd) => {
+    await page.fill('#console-input', cmd);
+    await page.press('#console-input', 'Enter');
+  };
+
+  await check('the default cluster is listed', async () => {
+    for (const n of ['controlplane', 'node01', 'node02']) {
+      await page.waitForSelector(`.node[data-node="${n}"]`, { timeout: 15000 });
+    }
+  });
+
+  await check('kubectl get nodes prints the three nodes', async () => {
+    await run('kubectl get nodes');
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('node02'), null, { timeout: 10000 });
+    const text = await page.innerText('#scrollback');
+    for (const n of ['NAME', 'STATUS', 'controlplane', 'node01', 'node02', 'Ready', 'v1.37.0']) {
+      if (!text.includes(n)) throw new Error(`missing ${n} in:\n${text}`);
+    }
+  });
+
+  await check('kubectl run adds a pod that becomes Running on a node', async () => {
+    await run('kubectl run web --image=nginx');
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('pod/web created'), null, { timeout: 10000 });
+    await page.waitForSelector('.node .pod[data-pod="web"]', { timeout: 10000 });
+    await page.waitForSelector('.node .pod[data-pod="web"].status-running', { timeout: 20000 });
+  });
+
+  await check('errors print as kubectl prints them', async () => {
+    await run('kubectl get podz');
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('the server doesn\'t have a resource type "podz"'), null, { timeout: 10000 });
+    const err = await page.$$eval('.out.error', (els) => els.length);
+    if (err < 1) throw new Error('error output not marked as an error');
+  });
+
+  await check('no page errors', async () => {
+    if (errors.length) throw new Error(errors.join('\n'));
+  });
+  await page.screenshot({ path: join(out, 'playground.png') });
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

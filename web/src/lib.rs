@@ -1,0 +1,138 @@
+//! The kubesim playground: a thin Leptos client-side app over kubesim-core. Everything a
+//! person does goes through the same console engine as the headless `kubesim` binary.
+
+use kubesim::console::Console;
+use kubesim::sim::Cluster;
+use kubesim::view::{snapshot, ClusterView, PodView};
+use leptos::prelude::*;
+
+/// One console entry as shown on screen.
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    id: usize,
+    input: String,
+    text: String,
+    error: bool,
+}
+
+/// The seed of the embedded default cluster.
+const DEFAULT_SEED: u64 = 1;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let console = StoredValue::new_local(Console::new(Cluster::default_cluster(DEFAULT_SEED)));
+    let view_state = RwSignal::new(console.with_value(|c| snapshot(&c.cluster)));
+    let entries = RwSignal::new(Vec::<Entry>::new());
+    let input = RwSignal::new(String::new());
+    let next_id = StoredValue::new(0usize);
+    let refresh = move || view_state.set(console.with_value(|c| snapshot(&c.cluster)));
+
+    let submit = move || {
+        let text = input.get_untracked();
+        input.set(String::new());
+        let outs = console.try_update_value(|c| c.exec(&text)).unwrap_or_default();
+        entries.update(|es| {
+            if outs.is_empty() {
+                let id = next_id.get_value();
+                next_id.set_value(id + 1);
+                es.push(Entry { id, input: text.clone(), text: String::new(), error: false });
+            }
+            for o in outs {
+                let id = next_id.get_value();
+                next_id.set_value(id + 1);
+                es.push(Entry { id, input: o.input, text: o.text, error: o.error });
+            }
+            // keep the scrollback bounded
+            let excess = es.len().saturating_sub(500);
+            es.drain(..excess);
+        });
+        refresh();
+    };
+
+    // Virtual time follows wall time at 1× while the page is open.
+    let _ = set_interval_with_handle(
+        move || {
+            console.update_value(|c| c.cluster.advance(1_000));
+            refresh();
+        },
+        std::time::Duration::from_millis(1_000),
+    );
+
+    view! {
+        <div class="app">
+            <header class="toolbar">
+                <span class="brand">"kubesim"</span>
+                <span class="clock" id="clock">{move || view_state.with(|v| v.time.clone())}</span>
+            </header>
+            <main class="cluster" id="cluster">
+                <ClusterList state=view_state />
+            </main>
+            <section class="console" id="console">
+                <div class="scrollback" id="scrollback">
+                    <For each=move || entries.get() key=|e| e.id children=move |e: Entry| {
+                        view! {
+                            <div class="entry">
+                                <pre class="cmd">{format!("$ {}", e.input)}</pre>
+                                <pre class=if e.error { "out error" } else { "out" }>{e.text}</pre>
+                            </div>
+                        }
+                    } />
+                </div>
+                <div class="prompt">
+                    <span>"$"</span>
+                    <input
+                        id="console-input"
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="kubectl get nodes"
+                        prop:value=move || input.get()
+                        on:input=move |ev| input.set(event_target_value(&ev))
+                        on:keydown=move |ev: web_sys::KeyboardEvent| {
+                            if ev.key() == "Enter" {
+                                ev.prevent_default();
+                                submit();
+                            }
+                        }
+                    />
+                </div>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ClusterList(state: RwSignal<ClusterView>) -> impl IntoView {
+    view! {
+        <div class="nodes">
+            <For each=move || state.get().nodes key=|n| format!("{:?}", n) children=move |n| {
+                let pods = n.pods.clone();
+                view! {
+                    <div class="node" data-node=n.name.clone()>
+                        <div class="node-head">
+                            <span class="node-name">{n.name.clone()}</span>
+                            <span class="node-status">{n.status.clone()}</span>
+                            <span class="node-roles">{n.roles.clone()}</span>
+                        </div>
+                        <div class="node-usage">{format!("cpu {}m / {}m · pods {}", n.cpu_requested_milli, n.cpu_allocatable_milli, pods.len())}</div>
+                        <ul class="pods">{pods.into_iter().map(pod_chip).collect_view()}</ul>
+                    </div>
+                }
+            } />
+        </div>
+        <div class="pending">
+            <div class="lane-title">"Unscheduled"</div>
+            <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(pod_chip).collect_view()}</ul>
+        </div>
+    }
+}
+
+fn pod_chip(p: PodView) -> impl IntoView {
+    let class = format!("pod status-{}", p.status.to_lowercase());
+    view! {
+        <li class=class data-pod=p.name.clone() title=format!("{}/{}", p.namespace, p.name)>
+            <span class="pod-name">{p.name.clone()}</span>
+            <span class="pod-status">{p.status.clone()}</span>
+        </li>
+    }
+}
