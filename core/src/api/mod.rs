@@ -31,7 +31,7 @@ pub fn kind(v: &Value) -> &str {
 /// Sets a value at a JSON pointer, creating objects on the way.
 pub fn set_at(v: &mut Value, pointer: &str, new: Value) {
     let mut cur = v;
-    let parts: Vec<&str> = pointer.split('/').skip(1).collect();
+    let parts: Vec<String> = pointer.split('/').skip(1).map(unescape_token).collect();
     for (i, p) in parts.iter().enumerate() {
         if !cur.is_object() {
             *cur = Value::Object(Default::default());
@@ -49,5 +49,24 @@ pub fn set_at(v: &mut Value, pointer: &str, new: Value) {
 pub fn remove_at(v: &mut Value, pointer: &str) -> Option<Value> {
     let (parent, last) = pointer.rsplit_once('/')?;
     let target = if parent.is_empty() { Some(v) } else { v.pointer_mut(parent) };
-    target.and_then(Value::as_object_mut).and_then(|m| m.shift_remove(last))
+    target.and_then(Value::as_object_mut).and_then(|m| m.shift_remove(&unescape_token(last)))
+}
+
+/// JSON pointer escaping (RFC 6901): `~1` is `/`, `~0` is `~`.
+fn unescape_token(t: &str) -> String {
+    t.replace("~1", "/").replace("~0", "~")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pointers_unescape() {
+        let mut v = json!({});
+        set_at(&mut v, "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration", json!("x"));
+        assert_eq!(v["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"], "x");
+        assert_eq!(remove_at(&mut v, "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration"), Some(json!("x")));
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod garbage_collector;
 pub mod namespace;
+pub mod namespace_defaults;
 
 use crate::apiserver::ApiServer;
 use crate::sim::Timers;
@@ -13,11 +14,12 @@ pub struct ControllerManager {
     pub running: bool,
     pub namespace: namespace::NamespaceController,
     pub gc: garbage_collector::GarbageCollector,
+    pub namespace_defaults: namespace_defaults::NamespaceDefaults,
 }
 
 impl Default for ControllerManager {
     fn default() -> Self {
-        ControllerManager { running: true, namespace: Default::default(), gc: Default::default() }
+        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default() }
     }
 }
 
@@ -25,6 +27,7 @@ impl ControllerManager {
     pub fn on_event(&mut self, ev: &WatchEvent) {
         self.namespace.on_event(ev);
         self.gc.on_event(ev);
+        self.namespace_defaults.on_event(ev);
     }
 
     pub fn wake(&mut self, _name: &str) {}
@@ -36,5 +39,6 @@ impl ControllerManager {
         }
         self.namespace.reconcile(api);
         self.gc.reconcile(api);
+        self.namespace_defaults.reconcile(api);
     }
 }

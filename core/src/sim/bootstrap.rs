@@ -168,10 +168,11 @@ fn workload_status(c: &mut Cluster) {
     for (kind, name) in [("Deployment", "coredns"), ("ReplicaSet", "coredns-674b8bbfcf")] {
         if let Some(d) = c.api.get_kind(kind, "kube-system", name) {
             let mut v = (*d).clone();
-            v["status"] = json!({"availableReplicas": dns, "fullyLabeledReplicas": dns, "observedGeneration": 1, "readyReplicas": dns, "replicas": dns, "updatedReplicas": dns});
-            if kind == "ReplicaSet" {
-                v["status"].as_object_mut().map(|m| m.remove("updatedReplicas"));
-            }
+            v["status"] = if kind == "ReplicaSet" {
+                json!({"availableReplicas": dns, "fullyLabeledReplicas": dns, "observedGeneration": 1, "readyReplicas": dns, "replicas": dns})
+            } else {
+                json!({"availableReplicas": dns, "observedGeneration": 1, "readyReplicas": dns, "replicas": dns, "updatedReplicas": dns})
+            };
             let _ = c.api.update(v, Subresource::Status);
         }
     }
