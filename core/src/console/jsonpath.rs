@@ -120,10 +120,8 @@ fn exec_nodes(nodes: &[Node], data: &Value, out: &mut String) -> Result<(), Stri
         match n {
             Node::Text(t) => out.push_str(t),
             Node::Expr(steps) => {
+                // kubectl's printer sets AllowMissingKeys: a missing field prints nothing
                 let vals = eval(steps, data);
-                if vals.is_empty() && is_plain_field_path(steps) && !steps.is_empty() {
-                    return Err(format!("{} is not found", path_name(steps)));
-                }
                 let strs: Vec<String> = vals.iter().map(|v| print_value(v)).collect();
                 out.push_str(&strs.join(" "));
             }
@@ -135,14 +133,6 @@ fn exec_nodes(nodes: &[Node], data: &Value, out: &mut String) -> Result<(), Stri
         }
     }
     Ok(())
-}
-
-fn is_plain_field_path(steps: &[Step]) -> bool {
-    steps.iter().all(|s| matches!(s, Step::Field(_)))
-}
-
-fn path_name(steps: &[Step]) -> String {
-    steps.iter().filter_map(|s| if let Step::Field(f) = s { Some(f.as_str()) } else { None }).last().unwrap_or("").to_string()
 }
 
 pub fn print_value(v: &Value) -> String {

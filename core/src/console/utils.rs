@@ -78,36 +78,69 @@ pub fn rm(c: &mut Console, args: &[String]) -> Out {
 pub fn grep(args: &[String], stdin: &str) -> Out {
     let mut invert = false;
     let mut ignore_case = false;
-    let mut pattern = None;
-    for a in args {
-        match a.as_str() {
-            "-v" => invert = true,
-            "-i" => ignore_case = true,
-            "-iv" | "-vi" => {
-                invert = true;
-                ignore_case = true;
-            }
-            s if s.starts_with('-') && pattern.is_none() && s.len() > 1 => {}
-            s => {
-                if pattern.is_none() {
-                    pattern = Some(s.to_string());
+    let mut extended = false;
+    let mut count = false;
+    let mut patterns: Vec<String> = vec![];
+    let mut context_after = 0usize;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-e" => {
+                i += 1;
+                if let Some(p) = args.get(i) {
+                    patterns.push(p.clone());
                 }
             }
+            "-A" => {
+                i += 1;
+                context_after = args.get(i).and_then(|n| n.parse().ok()).unwrap_or(0);
+            }
+            _ if a.starts_with('-') && a.len() > 1 && !a.starts_with("--") => {
+                for c in a[1..].chars() {
+                    match c {
+                        'v' => invert = true,
+                        'i' => ignore_case = true,
+                        'E' => extended = true,
+                        'c' => count = true,
+                        'w' | 'F' | 'n' | 'o' | 'q' | 's' | 'h' => {}
+                        other => return Out { stderr: format!("grep: invalid option -- '{}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n", other), code: 2, ..Default::default() },
+                    }
+                }
+            }
+            _ => patterns.push(a.to_string()),
         }
+        i += 1;
     }
-    let Some(p) = pattern else { return Out { stderr: "Usage: grep [OPTION]... PATTERNS [FILE]...\n".into(), code: 2, ..Default::default() } };
-    let p = if ignore_case { p.to_lowercase() } else { p };
-    // fixed-string match; `a\|b` alternatives as learners write them
-    let alts: Vec<String> = p.split("\\|").map(String::from).collect();
+    if patterns.is_empty() {
+        return Out { stderr: "Usage: grep [OPTION]... PATTERNS [FILE]...\n".into(), code: 2, ..Default::default() };
+    }
+    // fixed strings; `a\|b` (basic) and `a|b` (-E) alternatives as learners write them
+    let mut alts: Vec<String> = vec![];
+    for p in patterns {
+        let parts: Vec<String> = if extended { p.split('|').map(String::from).collect() } else { p.split("\\|").map(String::from).collect() };
+        alts.extend(parts.into_iter().map(|x| if ignore_case { x.to_lowercase() } else { x }));
+    }
     let mut out = String::new();
+    let mut matched = 0;
+    let mut after = 0usize;
     for line in stdin.lines() {
         let l = if ignore_case { line.to_lowercase() } else { line.to_string() };
         if alts.iter().any(|a| l.contains(a.as_str())) != invert {
+            matched += 1;
+            out.push_str(line);
+            out.push('\n');
+            after = context_after;
+        } else if after > 0 {
+            after -= 1;
             out.push_str(line);
             out.push('\n');
         }
     }
-    let code = if out.is_empty() { 1 } else { 0 };
+    let code = if matched == 0 { 1 } else { 0 };
+    if count {
+        return Out { stdout: format!("{}\n", matched), stderr: String::new(), code };
+    }
     Out { stdout: out, stderr: String::new(), code }
 }
 

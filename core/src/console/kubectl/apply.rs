@@ -206,7 +206,11 @@ fn create_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry:
     }
     with_ns(obj, r, ns);
     if save_config {
-        let cfg = go_json(obj);
+        let mut cfg = obj.clone();
+        if cfg.pointer("/metadata/annotations").is_none() {
+            crate::api::set_at(&mut cfg, "/metadata/annotations", json!({}));
+        }
+        let cfg = format!("{}\n", go_json(&cfg));
         crate::api::set_at(obj, &format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")), json!(cfg));
     }
     let created = c.cluster.api.create(obj.clone(), !dry.is_empty()).map_err(|e| e.kubectl_with(Some(&format!("error when creating \"{}\"", source))))?;
@@ -243,10 +247,14 @@ fn apply_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry: 
     if r.kind == "Binding" {
         return create_one(c, r, obj, ns, dry, "STDIN", false);
     }
+    // kubectl stores the configuration with an (emptied) annotations map and a trailing newline
     let config = {
         let mut cfg = obj.clone();
         crate::api::remove_at(&mut cfg, &format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")));
-        go_json(&cfg)
+        if cfg.pointer("/metadata/annotations").is_none() {
+            crate::api::set_at(&mut cfg, "/metadata/annotations", json!({}));
+        }
+        format!("{}\n", go_json(&cfg))
     };
     let live = if name.is_empty() { None } else { c.cluster.api.get(r, ns, &name).ok() };
     let Some(live) = live else {
