@@ -36,6 +36,9 @@ fn roundtrip<T: DeserializeOwned + Serialize>(v: &Value) -> Result<Value, String
 /// Returns the object as its type encodes it, or upstream's decoding error text
 /// (`Pod in version "v1" cannot be handled as a Pod: …`).
 pub fn decode(kind: &str, version: &str, v: &Value) -> Result<Value, String> {
+    if let Err(e) = check_quantities(v) {
+        return Err(format!("{} in version \"{}\" cannot be handled as a {}: {}", kind, version, kind, e));
+    }
     let mut owned;
     let v = if needs_quantity_fix(v) {
         owned = v.clone();
@@ -76,6 +79,31 @@ fn needs_quantity_fix(v: &Value) -> bool {
         Value::Object(m) => m.iter().any(|(k, x)| (QUANTITY_MAPS.contains(&k.as_str()) && x.as_object().is_some_and(|q| q.values().any(Value::is_number))) || needs_quantity_fix(x)),
         Value::Array(a) => a.iter().any(needs_quantity_fix),
         _ => false,
+    }
+}
+
+/// resource.Quantity's UnmarshalJSON: every quantity must parse.
+fn check_quantities(v: &Value) -> Result<(), String> {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if QUANTITY_MAPS.contains(&k.as_str()) {
+                    for q in x.as_object().into_iter().flat_map(|q| q.values()) {
+                        match q {
+                            Value::String(s) => {
+                                crate::api::quantity::Quantity::parse(s)?;
+                            }
+                            Value::Number(_) => {}
+                            _ => return Err(crate::api::quantity::ERR_FORMAT.to_string()),
+                        }
+                    }
+                }
+                check_quantities(x)?;
+            }
+            Ok(())
+        }
+        Value::Array(a) => a.iter().try_for_each(check_quantities),
+        _ => Ok(()),
     }
 }
 

@@ -19,6 +19,8 @@ use shell::{Connector, ParseError};
 
 /// One console line is refused past this size (a paste of several MB is a mistake, not a command).
 pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
+/// A command line (quotes and continuations included, here-documents not) past this is run as is.
+pub const MAX_COMMAND_BYTES: usize = 64 * 1024;
 
 /// What a command printed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -55,11 +57,14 @@ pub struct Console {
     pub files: Files,
     /// lines waiting for a here-document terminator or a closing quote
     pending: Vec<String>,
+    pending_bytes: usize,
+    /// once the command line itself is complete: its here-documents and how many are closed
+    heredocs: Option<(Vec<shell::HereDoc>, usize)>,
 }
 
 impl Console {
     pub fn new(cluster: Cluster) -> Console {
-        Console { cluster, files: Files::default(), pending: vec![] }
+        Console { cluster, files: Files::default(), pending: vec![], pending_bytes: 0, heredocs: None }
     }
 
     /// True while earlier lines wait for more input (an open here-document or quote).
@@ -67,17 +72,73 @@ impl Console {
         !self.pending.is_empty()
     }
 
-    /// Feeds one line; returns the output of the command it completed, if any.
+    /// Feeds one line; returns the output of the command it completed, if any. Work per line
+    /// is constant once the command line is known, so long here-documents stay linear.
     pub fn feed_line(&mut self, line: &str) -> Option<Output> {
+        self.pending_bytes += line.len() + 1;
+        if self.pending_bytes > MAX_INPUT_BYTES {
+            let n = self.pending_bytes;
+            self.reset_pending();
+            return Some(Output { input: String::new(), text: format!("error: input of more than {} bytes refused: the console accepts at most {} bytes at once\n", n, MAX_INPUT_BYTES), error: true });
+        }
         self.pending.push(line.to_string());
-        let block = self.pending.join("\n");
-        match complete(&block) {
-            Completion::Incomplete => None,
-            Completion::Ready => {
-                self.pending.clear();
-                Some(self.run_block(&block, false))
+        match &mut self.heredocs {
+            None => {
+                // A command line (not its here-documents) this long is a paste gone wrong: stop
+                // waiting for its closing quote, as if input had ended.
+                if self.pending_bytes > MAX_COMMAND_BYTES {
+                    return Some(self.take_and_run(true));
+                }
+                // Is the command line itself complete (quotes closed, no trailing backslash)?
+                let block = self.pending.join("\n");
+                let Ok((cmd, body)) = split_command(&block) else { return None };
+                if cmd.ends_with('\\') && !cmd.ends_with("\\\\") {
+                    return None;
+                }
+                let docs = shell::parse(&cmd).map(|l| l.heredocs).unwrap_or_default();
+                if docs.is_empty() {
+                    return Some(self.take_and_run(false));
+                }
+                self.heredocs = Some((docs, 0));
+                // lines already typed after the command may close here-documents
+                for l in body {
+                    if self.close_heredoc(&l) {
+                        return Some(self.take_and_run(false));
+                    }
+                }
+                None
+            }
+            Some(_) => {
+                if self.close_heredoc(line) {
+                    Some(self.take_and_run(false))
+                } else {
+                    None
+                }
             }
         }
+    }
+
+    /// True when `line` ends the last open here-document.
+    fn close_heredoc(&mut self, line: &str) -> bool {
+        let Some((docs, next)) = &mut self.heredocs else { return false };
+        let Some(h) = docs.get(*next) else { return true };
+        let l = if h.strip_tabs { line.trim_start_matches('\t') } else { line };
+        if l == h.delimiter {
+            *next += 1;
+        }
+        *next >= docs.len()
+    }
+
+    fn reset_pending(&mut self) {
+        self.pending.clear();
+        self.pending_bytes = 0;
+        self.heredocs = None;
+    }
+
+    fn take_and_run(&mut self, at_eof: bool) -> Output {
+        let block = self.pending.join("\n");
+        self.reset_pending();
+        self.run_block(&block, at_eof)
     }
 
     /// End of input: runs whatever is pending, as bash does at EOF.
@@ -85,9 +146,7 @@ impl Console {
         if self.pending.is_empty() {
             return None;
         }
-        let block = self.pending.join("\n");
-        self.pending.clear();
-        Some(self.run_block(&block, true))
+        Some(self.take_and_run(true))
     }
 
     /// Runs a whole script (several lines); returns everything printed, in order.
@@ -218,11 +277,6 @@ impl Console {
     }
 }
 
-enum Completion {
-    Ready,
-    Incomplete,
-}
-
 /// Splits a block into the command line (joined over open quotes and trailing backslashes)
 /// and the lines after it.
 fn split_command(block: &str) -> Result<(String, Vec<String>), ParseError> {
@@ -250,30 +304,4 @@ fn split_command(block: &str) -> Result<(String, Vec<String>), ParseError> {
         }
     }
     Ok((cmd, vec![]))
-}
-
-/// Whether a block is a complete command: quotes closed and every here-document terminated.
-fn complete(block: &str) -> Completion {
-    let (cmd, body) = match split_command(block) {
-        Ok(x) => x,
-        Err(_) => return Completion::Incomplete,
-    };
-    if cmd.ends_with('\\') && !cmd.ends_with("\\\\") {
-        return Completion::Incomplete;
-    }
-    let Ok(line) = shell::parse(&cmd) else { return Completion::Ready };
-    let mut idx = 0;
-    for h in &line.heredocs {
-        loop {
-            if idx >= body.len() {
-                return Completion::Incomplete;
-            }
-            let l = if h.strip_tabs { body[idx].trim_start_matches('\t') } else { body[idx].as_str() };
-            idx += 1;
-            if l == h.delimiter {
-                break;
-            }
-        }
-    }
-    Completion::Ready
 }

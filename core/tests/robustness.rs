@@ -1,0 +1,111 @@
+//! Bad input never panics and never changes the cluster: each case checks the error text and
+//! that the store's revision did not move.
+
+use kubesim::console::Console;
+use kubesim::sim::Cluster;
+
+fn console() -> Console {
+    Console::new(Cluster::default_cluster(7))
+}
+
+/// Runs input and returns (output, whether the store changed).
+fn run(c: &mut Console, input: &str) -> (String, bool) {
+    let before = c.cluster.api.store.revision();
+    let out = c.run_script(input);
+    (out, c.cluster.api.store.revision() != before)
+}
+
+#[test]
+fn five_megabyte_paste_is_refused() {
+    let mut c = console();
+    let big = format!("kubectl apply -f - <<EOF\n{}\nEOF", "a: b\n".repeat(1_100_000));
+    let (out, changed) = run(&mut c, &big);
+    assert!(out.contains("refused"), "{}", &out[..out.len().min(300)]);
+    assert!(!changed);
+}
+
+#[test]
+fn manifest_over_the_apiserver_limit_is_refused() {
+    let mut c = console();
+    let body = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: \"{}\"\n", "a".repeat(3_200_000));
+    let (out, changed) = run(&mut c, &format!("kubectl apply -f - <<EOF\n{}EOF\n", body));
+    assert!(out.contains("Request entity too large: limit is 3145728"), "{}", &out[..out.len().min(300)]);
+    assert!(!changed);
+}
+
+#[test]
+fn binary_garbage_is_an_error() {
+    let mut c = console();
+    let garbage: String = (0u8..=255).cycle().take(4096).map(|b| char::from_u32(b as u32 * 7 + 1).unwrap_or('?')).collect();
+    let (_, changed) = run(&mut c, &garbage);
+    assert!(!changed);
+    let (out, changed) = run(&mut c, &format!("kubectl apply -f - <<EOF\n{}\nEOF", garbage.replace("EOF", "")));
+    assert!(out.starts_with("error:") || out.contains("error"), "{out}");
+    assert!(!changed);
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let mut c = console();
+    let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
+    let (out, changed) = run(&mut c, &format!("kubectl apply -f - <<EOF\n{}\nEOF", deep));
+    assert!(out.contains("error parsing STDIN"), "{out}");
+    assert!(!changed);
+    let deep_map = format!("{}x: 1\n", (0..20_000).map(|i| format!("{}k:\n", " ".repeat(i % 50))).collect::<String>());
+    let (_, changed) = run(&mut c, &format!("kubectl apply -f - <<EOF\n{}EOF", deep_map));
+    assert!(!changed);
+}
+
+#[test]
+fn unbalanced_quotes_and_missing_terminators() {
+    let mut c = console();
+    let (out, changed) = run(&mut c, "kubectl get pods -l \"app=x");
+    assert_eq!(out, "bash: unexpected EOF while looking for matching `\"'\n");
+    assert!(!changed);
+    let (out, _) = run(&mut c, "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: late");
+    assert_eq!(out, "bash: warning: here-document delimited by end-of-file (wanted `EOF')\nnamespace/late created\n");
+}
+
+#[test]
+fn hostile_values_in_valid_yaml() {
+    let mut c = console();
+    for doc in [
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: q\nspec:\n  containers:\n  - name: a\n    image: nginx\n    resources:\n      requests:\n        cpu: 99999999999999999999999999999999999999E\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: q\nspec:\n  containers:\n  - name: a\n    image: nginx\n    resources:\n      requests:\n        cpu: -1\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [1, 2]\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: 5\n",
+        "apiVersion: 7\nkind: true\n",
+        "- a\n- b\n",
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: n\nstatus:\n  capacity:\n    cpu: lots\n",
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"99 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: a\n            image: busybox\n",
+    ] {
+        let (out, changed) = run(&mut c, &format!("kubectl apply -f - <<EOF\n{}EOF\n", doc));
+        assert!(!out.is_empty());
+        assert!(!changed, "{doc}\n{out}");
+    }
+}
+
+#[test]
+fn odd_console_lines() {
+    let mut c = console();
+    for line in ["kubectl", "kubectl get", "kubectl get ''", "kubectl get pods -o jsonpath='{.items[*'", "kubectl get pods -o custom-columns=", "kubectl get pods --sort-by='{{'", "kubectl -n", "kubectl get pods -l '!!'", "kubectl get pods --field-selector '=='", "kubectl taint nodes", "kubectl taint nodes node01 :NoSchedule", "kubectl label pods", "sleep -5", "sleep 99999999999999999999", "kubectl wait --for=condition=Ready pod/none --timeout=-1s", "etcdctl get", "sim node stop nothere", "kubectl delete", "kubectl run x --image=nginx --port=abc", "kubectl exec", "kubectl create deployment", "kubectl get pods ,,,", "kubectl get pod/", "kubectl cordon nothere", "\u{0}\u{1}\u{2}", "kubectl explain pods.spec.nope"] {
+        let before = c.cluster.api.store.revision();
+        let out = c.run_script(line);
+        let _ = out;
+        let after = c.cluster.api.store.revision();
+        assert_eq!(before, after, "{line:?} changed the store");
+    }
+}
+
+#[test]
+fn same_seed_same_history() {
+    let script = "kubectl run a --image=nginx\nkubectl create deployment d --image=redis\nsleep 30\nkubectl get pods -o wide\nkubectl get events -o yaml\n";
+    let mut a = Console::new(Cluster::default_cluster(42));
+    let mut b = Console::new(Cluster::default_cluster(42));
+    assert_eq!(a.run_script(script), b.run_script(script));
+    let sa: Vec<_> = a.cluster.api.store.range("/").map(|(k, e)| (k.clone(), e.value.to_string())).collect();
+    let sb: Vec<_> = b.cluster.api.store.range("/").map(|(k, e)| (k.clone(), e.value.to_string())).collect();
+    assert_eq!(sa, sb);
+    let mut c = Console::new(Cluster::default_cluster(43));
+    assert_ne!(a.run_script("kubectl get pods -o name"), c.run_script("kubectl get pods -o name -n kube-system"));
+}
