@@ -28,10 +28,11 @@ impl ApiError {
             format!("Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again", qualified_plural, name),
         )
     }
-    /// `The Pod "x" is invalid: a; b` — one error alone, several in brackets (StatusError).
-    pub fn invalid(qualified_kind: &str, name: &str, errs: &[super::validation::FieldError]) -> Self {
+    /// `The Pod "x" is invalid: a` — one error alone, several in brackets. kubectl builds this
+    /// from the status details (StandardErrorMessage), so the kind carries no group.
+    pub fn invalid(kind: &str, name: &str, errs: &[super::validation::FieldError]) -> Self {
         let body = if errs.len() == 1 { errs[0].to_string() } else { format!("[{}]", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")) };
-        Self::new(422, "Invalid", format!("The {} \"{}\" is invalid: {}", qualified_kind, name, body))
+        Self::new(422, "Invalid", format!("The {} \"{}\" is invalid: {}", kind, name, body))
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message)

@@ -139,7 +139,7 @@ impl ApiServer {
         if errs.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::invalid(&r.qualified_kind(), crate::api::name(obj), &errs))
+            Err(ApiError::invalid(r.kind, crate::api::name(obj), &errs))
         }
     }
 
@@ -386,6 +386,6 @@ fn validate_update(r: &ResourceInfo, old: &Value, new: &Value) -> Result<(), Api
     if errs.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::invalid(&r.qualified_kind(), name, &errs))
+        Err(ApiError::invalid(r.kind, name, &errs))
     }
 }
