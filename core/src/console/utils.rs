@@ -75,36 +75,56 @@ pub fn rm(c: &mut Console, args: &[String]) -> Out {
     out
 }
 
+/// grep with POSIX-ish regular expressions (basic by default, -E extended), -i -v -c -A -B -C.
 pub fn grep(args: &[String], stdin: &str) -> Out {
     let mut invert = false;
     let mut ignore_case = false;
     let mut extended = false;
+    let mut fixed = false;
     let mut count = false;
     let mut patterns: Vec<String> = vec![];
-    let mut context_after = 0usize;
+    let (mut after, mut before) = (0usize, 0usize);
+    let usage = |msg: String| Out { stderr: format!("{}Usage: grep [OPTION]... PATTERNS [FILE]...\n", msg), code: 2, ..Default::default() };
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
+        let num = |s: &str| s.parse::<usize>().ok();
         match a {
-            "-e" => {
+            "-e" | "-A" | "-B" | "-C" => {
                 i += 1;
-                if let Some(p) = args.get(i) {
-                    patterns.push(p.clone());
+                let Some(v) = args.get(i) else { return usage(format!("grep: option requires an argument -- '{}'\n", &a[1..])) };
+                match a {
+                    "-e" => patterns.push(v.clone()),
+                    _ => {
+                        let Some(n) = num(v) else { return usage(format!("grep: {}: invalid context length argument\n", v)) };
+                        if a != "-B" {
+                            after = n;
+                        }
+                        if a != "-A" {
+                            before = n;
+                        }
+                    }
                 }
             }
-            "-A" => {
-                i += 1;
-                context_after = args.get(i).and_then(|n| n.parse().ok()).unwrap_or(0);
+            _ if a.len() > 2 && (a.starts_with("-A") || a.starts_with("-B") || a.starts_with("-C")) && num(&a[2..]).is_some() => {
+                let n = num(&a[2..]).unwrap_or(0);
+                if !a.starts_with("-B") {
+                    after = n;
+                }
+                if !a.starts_with("-A") {
+                    before = n;
+                }
             }
-            _ if a.starts_with('-') && a.len() > 1 && !a.starts_with("--") => {
+            _ if a.starts_with('-') && a.len() > 1 => {
                 for c in a[1..].chars() {
                     match c {
                         'v' => invert = true,
                         'i' => ignore_case = true,
                         'E' => extended = true,
+                        'F' => fixed = true,
                         'c' => count = true,
-                        'w' | 'F' | 'n' | 'o' | 'q' | 's' | 'h' => {}
-                        other => return Out { stderr: format!("grep: invalid option -- '{}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n", other), code: 2, ..Default::default() },
+                        'w' | 'n' | 'o' | 'q' | 's' | 'h' | 'H' => {}
+                        other => return usage(format!("grep: invalid option -- '{}'\n", other)),
                     }
                 }
             }
@@ -113,35 +133,69 @@ pub fn grep(args: &[String], stdin: &str) -> Out {
         i += 1;
     }
     if patterns.is_empty() {
-        return Out { stderr: "Usage: grep [OPTION]... PATTERNS [FILE]...\n".into(), code: 2, ..Default::default() };
+        return usage(String::new());
     }
-    // fixed strings; `a\|b` (basic) and `a|b` (-E) alternatives as learners write them
-    let mut alts: Vec<String> = vec![];
-    for p in patterns {
-        let parts: Vec<String> = if extended { p.split('|').map(String::from).collect() } else { p.split("\\|").map(String::from).collect() };
-        alts.extend(parts.into_iter().map(|x| if ignore_case { x.to_lowercase() } else { x }));
-    }
-    let mut out = String::new();
-    let mut matched = 0;
-    let mut after = 0usize;
-    for line in stdin.lines() {
-        let l = if ignore_case { line.to_lowercase() } else { line.to_string() };
-        if alts.iter().any(|a| l.contains(a.as_str())) != invert {
-            matched += 1;
-            out.push_str(line);
-            out.push('\n');
-            after = context_after;
-        } else if after > 0 {
-            after -= 1;
-            out.push_str(line);
-            out.push('\n');
+    let mut regexes = vec![];
+    for p in &patterns {
+        let src = if fixed { regex_lite::escape(p) } else if extended { p.clone() } else { basic_to_extended(p) };
+        let src = if ignore_case { format!("(?i){}", src) } else { src };
+        match regex_lite::RegexBuilder::new(&src).size_limit(1 << 20).build() {
+            Ok(r) => regexes.push(r),
+            Err(_) => return Out { stderr: format!("grep: Invalid regular expression: {}\n", p), code: 2, ..Default::default() },
         }
     }
+    let lines: Vec<&str> = stdin.lines().collect();
+    let hit: Vec<bool> = lines.iter().map(|l| regexes.iter().any(|r| r.is_match(l)) != invert).collect();
+    let matched = hit.iter().filter(|h| **h).count();
     let code = if matched == 0 { 1 } else { 0 };
     if count {
         return Out { stdout: format!("{}\n", matched), stderr: String::new(), code };
     }
+    let mut out = String::new();
+    let mut last_printed: Option<usize> = None;
+    for (idx, _) in hit.iter().enumerate().filter(|(_, h)| **h) {
+        let from = idx.saturating_sub(before);
+        let to = (idx + after).min(lines.len().saturating_sub(1));
+        let start = match last_printed {
+            Some(lp) if from <= lp + 1 => lp + 1,
+            Some(_) if after > 0 || before > 0 => {
+                out.push_str("--\n");
+                from
+            }
+            _ => from,
+        };
+        for (j, line) in lines.iter().enumerate().take(to + 1).skip(start) {
+            out.push_str(line);
+            out.push('\n');
+            last_printed = Some(j);
+        }
+    }
     Out { stdout: out, stderr: String::new(), code }
+}
+
+/// POSIX basic regular expressions: `\|`, `\(`, `\)`, `\{`, `\}`, `\+`, `\?` are the operators
+/// and the bare characters are literals.
+fn basic_to_extended(p: &str) -> String {
+    let mut out = String::new();
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(o @ ('|' | '(' | ')' | '{' | '}' | '+' | '?')) => out.push(o),
+                Some(o) => {
+                    out.push('\\');
+                    out.push(o);
+                }
+                None => out.push_str("\\\\"),
+            },
+            '|' | '(' | ')' | '{' | '}' | '+' | '?' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 pub fn head_tail(cmd: &str, args: &[String], stdin: &str) -> Out {

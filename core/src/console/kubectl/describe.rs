@@ -209,14 +209,7 @@ fn containers(p: &Value, list: &str, statuses: &str, w: &mut String) {
         let _ = writeln!(w, "    Container ID:\t{}", str_at(&st, "/containerID"));
         let _ = writeln!(w, "    Image:\t{}", str_at(ct, "/image"));
         let _ = writeln!(w, "    Image ID:\t{}", str_at(&st, "/imageID"));
-        let ports: Vec<&Value> = ct.get("ports").and_then(Value::as_array).into_iter().flatten().collect();
-        if ports.is_empty() {
-            let _ = writeln!(w, "    Port:\t<none>\n    Host Port:\t<none>");
-        } else {
-            let ps: Vec<String> = ports.iter().map(|x| format!("{}/{}", x.get("containerPort").and_then(Value::as_i64).unwrap_or(0), str_at(x, "/protocol"))).collect();
-            let hs: Vec<String> = ports.iter().map(|x| format!("{}/{}", x.get("hostPort").and_then(Value::as_i64).unwrap_or(0), str_at(x, "/protocol"))).collect();
-            let _ = writeln!(w, "    Port{}:\t{}\n    Host Port{}:\t{}", if ps.len() > 1 { "s" } else { "" }, ps.join(", "), if hs.len() > 1 { "s" } else { "" }, hs.join(", "));
-        }
+        ports(ct, w);
         for (field, title) in [("command", "Command"), ("args", "Args")] {
             if let Some(items) = ct.get(field).and_then(Value::as_array) {
                 let _ = writeln!(w, "    {}:", title);
@@ -261,6 +254,19 @@ fn containers(p: &Value, list: &str, statuses: &str, w: &mut String) {
             }
         }
     }
+}
+
+/// `Port:`/`Host Port:`, or `Ports:`/`Host Ports:` for several (describe.go describeContainerPorts).
+fn ports(ct: &Value, w: &mut String) {
+    let ports: Vec<&Value> = ct.get("ports").and_then(Value::as_array).into_iter().flatten().collect();
+    if ports.is_empty() {
+        let _ = writeln!(w, "    Port:\t<none>\n    Host Port:\t<none>");
+        return;
+    }
+    let ps: Vec<String> = ports.iter().map(|x| format!("{}/{}", x.get("containerPort").and_then(Value::as_i64).unwrap_or(0), str_at(x, "/protocol"))).collect();
+    let hs: Vec<String> = ports.iter().map(|x| format!("{}/{}", x.get("hostPort").and_then(Value::as_i64).unwrap_or(0), str_at(x, "/protocol"))).collect();
+    let plural = if ps.len() > 1 { "s" } else { "" };
+    let _ = writeln!(w, "    Port{}:\t{}\n    Host Port{}:\t{}", plural, ps.join(", "), plural, hs.join(", "));
 }
 
 fn state(st: &Value, field: &str, title: &str, w: &mut String) {
@@ -466,8 +472,7 @@ fn pod_template(t: &Value, w: &mut String) {
     let _ = writeln!(w, "  Containers:");
     for ct in t.pointer("/spec/containers").and_then(Value::as_array).into_iter().flatten() {
         let _ = writeln!(w, "   {}:\n    Image:\t{}", str_at(ct, "/name"), str_at(ct, "/image"));
-        let ports: Vec<String> = ct.get("ports").and_then(Value::as_array).into_iter().flatten().map(|x| format!("{}/{}", x.get("containerPort").and_then(Value::as_i64).unwrap_or(0), str_at(x, "/protocol"))).collect();
-        let _ = writeln!(w, "    Port:\t{}\n    Host Port:\t{}", if ports.is_empty() { "<none>".to_string() } else { ports.join(", ") }, if ports.is_empty() { "<none>" } else { "0/TCP" });
+        ports(ct, w);
         let _ = writeln!(w, "    Environment:\t<none>\n    Mounts:\t<none>");
     }
     let _ = writeln!(w, "  Volumes:\t<none>");
