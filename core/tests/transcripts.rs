@@ -56,6 +56,7 @@ fn run_file(path: &PathBuf) -> Result<(), String> {
         }
     }
     let mut console = Console::new(if empty { Cluster::empty(seed) } else { Cluster::default_cluster(seed) });
+    console.load_docs = Some(kubesim::console::explain::builtin_json);
     let mut failures = String::new();
     for s in steps {
         let mut got = String::new();

@@ -70,6 +70,11 @@ try {
     if (err < 1) throw new Error('error output not marked as an error');
   });
 
+  await check('kubectl explain loads its documentation on demand', async () => {
+    await run('kubectl explain pod.spec.nodeName');
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('FIELD: nodeName <string>'), null, { timeout: 10000 });
+  });
+
   await check('no page errors', async () => {
     if (errors.length) throw new Error(errors.join('\n'));
   });

@@ -49,6 +49,16 @@ pub fn App() -> impl IntoView {
         refresh();
     };
 
+    // kubectl explain's documentation is fetched once, in the background, so it costs the
+    // page's first load nothing.
+    leptos::task::spawn_local(async move {
+        if let Some(text) = fetch_text("docs.json").await {
+            if let Ok(docs) = kubesim::console::explain::Docs::parse(&text) {
+                console.update_value(|c| c.explain_docs = Some(docs));
+            }
+        }
+    });
+
     // Virtual time follows wall time at 1× while the page is open.
     let _ = set_interval_with_handle(
         move || {
@@ -99,6 +109,18 @@ pub fn App() -> impl IntoView {
             </section>
         </div>
     }
+}
+
+async fn fetch_text(url: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let resp = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await.ok()?;
+    let resp: web_sys::Response = resp.dyn_into().ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(resp.text().ok()?).await.ok()?;
+    text.as_string()
 }
 
 #[component]

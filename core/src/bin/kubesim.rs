@@ -40,6 +40,7 @@ fn main() {
     let cluster = if empty { Cluster::empty(seed) } else { Cluster::default_cluster(seed) };
     let mut console = Console::new(cluster);
     console.files.host_fallback = true;
+    console.load_docs = Some(kubesim::console::explain::builtin_json);
     let reader: Box<dyn BufRead> = match file.as_deref() {
         None | Some("-") => Box::new(std::io::stdin().lock()),
         Some(f) => match std::fs::File::open(f) {

@@ -55,6 +55,10 @@ pub struct Console {
     pub cluster: Cluster,
     /// the learner's workstation files (`cat > pod.yaml`, `kubectl apply -f pod.yaml`)
     pub files: Files,
+    /// `kubectl explain`'s field documentation, once loaded
+    pub explain_docs: Option<std::sync::Arc<explain::Docs>>,
+    /// where to load it from on first use (the native binary embeds it; the web app fetches it)
+    pub load_docs: Option<fn() -> &'static str>,
     /// lines waiting for a here-document terminator or a closing quote
     pending: Vec<String>,
     pending_bytes: usize,
@@ -64,7 +68,7 @@ pub struct Console {
 
 impl Console {
     pub fn new(cluster: Cluster) -> Console {
-        Console { cluster, files: Files::default(), pending: vec![], pending_bytes: 0, heredocs: None }
+        Console { cluster, files: Files::default(), explain_docs: None, load_docs: None, pending: vec![], pending_bytes: 0, heredocs: None }
     }
 
     /// True while earlier lines wait for more input (an open here-document or quote).

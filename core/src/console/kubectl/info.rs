@@ -62,7 +62,7 @@ pub fn version(words: &[String]) -> Out {
     Out::ok(out)
 }
 
-pub fn explain(words: &[String]) -> Out {
+pub fn explain(c: &mut Console, words: &[String]) -> Out {
     let a = match args::parse("kubectl explain", words, &[boolean("recursive", None), val("api-version", None), val("output", Some('o'))]) {
         Ok(a) => a,
         Err(e) => return Out::err(e),
@@ -70,7 +70,12 @@ pub fn explain(words: &[String]) -> Out {
     let Some(path) = a.pos.first() else {
         return Out::err("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.");
     };
-    super::super::explain::explain(path, a.on("recursive"))
+    if c.explain_docs.is_none() {
+        if let Some(load) = c.load_docs {
+            c.explain_docs = crate::console::explain::Docs::parse(load()).ok();
+        }
+    }
+    crate::console::explain::explain(c.explain_docs.as_deref(), path, a.on("recursive"))
 }
 
 /// `kubectl exec POD [-c C] -- CMD…`: etcdctl inside etcd-controlplane reads the store;

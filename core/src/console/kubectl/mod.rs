@@ -49,7 +49,7 @@ pub fn run(c: &mut Console, words: &[String], stdin: &str) -> Out {
         "uncordon" => modify::cordon(c, &rest, false),
         "api-resources" => info::api_resources(&rest),
         "version" => info::version(&rest),
-        "explain" => info::explain(&rest),
+        "explain" => info::explain(c, &rest),
         "wait" => wait::run(c, &rest),
         "exec" => info::exec(c, &rest),
         "cluster-info" => Out::ok("Kubernetes control plane is running at https://172.30.1.2:6443\nCoreDNS is running at https://172.30.1.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n"),
