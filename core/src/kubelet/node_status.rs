@@ -32,6 +32,12 @@ pub fn register(k: &Kubelet, api: &mut ApiServer) {
             labels.entry(key.to_string()).or_insert(json!(val));
         }
     }
+    // what the kubelet and the TTL controller annotate every node with
+    let ann = n["metadata"].as_object_mut().map(|m| m.entry("annotations").or_insert_with(|| json!({})));
+    if let Some(Value::Object(ann)) = ann {
+        ann.entry("node.alpha.kubernetes.io/ttl".to_string()).or_insert(json!("0"));
+        ann.entry("volumes.kubernetes.io/controller-managed-attach-detach".to_string()).or_insert(json!("true"));
+    }
     if crate::api::str_at(&n, "/spec/podCIDR").is_empty() {
         let cidr = format!("10.244.{}.0/24", k.index.saturating_sub(1));
         n["spec"]["podCIDR"] = json!(cidr);

@@ -26,7 +26,8 @@ pub fn system_namespaces(c: &mut Cluster) {
 }
 
 fn node(name: &str, control_plane: bool) -> Value {
-    let mut n = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": {}}, "spec": {}});
+    // kubeadm records the CRI socket on the nodes it joins
+    let mut n = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": {}, "annotations": {"kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/containerd/containerd.sock"}}, "spec": {}});
     if control_plane {
         n["metadata"]["labels"]["node-role.kubernetes.io/control-plane"] = json!("");
         n["metadata"]["labels"]["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
