@@ -30,6 +30,24 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
             }
         }
         ["seed"] => Out::ok(format!("{}\n", c.cluster.seed)),
-        _ => Out::err(format!("error: unknown sim command {:?}\nUsage: sim time | sim node stop|start NAME | sim seed", a.join(" "))),
+        ["explain", "pod", rest @ ..] | ["explain", "po", rest @ ..] | ["explain", "pods", rest @ ..] => {
+            let mut ns = "default".to_string();
+            let mut name = None;
+            let mut it = rest.iter();
+            while let Some(a) = it.next() {
+                match *a {
+                    "-n" | "--namespace" => ns = it.next().map(|s| s.to_string()).unwrap_or(ns),
+                    s if s.starts_with("--namespace=") => ns = s["--namespace=".len()..].to_string(),
+                    s => name = Some(s.strip_prefix("pod/").unwrap_or(s).to_string()),
+                }
+            }
+            let Some(name) = name else { return Out::err("error: usage: sim explain pod NAME [-n NAMESPACE]") };
+            match c.cluster.scheduler.explanations.get(&(ns.clone(), name.clone())) {
+                Some(e) => Out::ok(crate::scheduler::explain::render(e)),
+                None if c.cluster.api.get_kind("Pod", &ns, &name).is_none() => Out::err(format!("Error from server (NotFound): pods \"{}\" not found", name)),
+                None => Out::ok(format!("Pod {}/{} has no scheduling attempt on record: it was bound without the scheduler (spec.nodeName or a Binding), or by another scheduler.\n", ns, name)),
+            }
+        }
+        _ => Out::err(format!("error: unknown sim command {:?}\nUsage: sim time | sim node stop|start NAME | sim explain pod NAME [-n NS] | sim seed", a.join(" "))),
     }
 }

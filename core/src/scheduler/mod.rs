@@ -2,6 +2,8 @@
 //! serves, runs the Filter plugins over every node, scores the feasible ones and binds the pod
 //! through the Binding subresource — or records FailedScheduling with upstream's FitError text.
 
+pub mod explain;
+pub mod framework;
 pub mod plugins;
 pub mod resources;
 
@@ -27,11 +29,28 @@ pub struct Scheduler {
     active: BTreeSet<(String, String)>,
     /// pods that failed, with the spec they failed with
     unschedulable: BTreeMap<(String, String), Value>,
+    /// the latest attempt for each pod (bounded: the oldest are dropped)
+    pub explanations: BTreeMap<(String, String), framework::Explanation>,
+    explanation_order: std::collections::VecDeque<(String, String)>,
+    /// nextStartNodeIndex: where the next search over nodes begins
+    next_start: usize,
 }
+
+/// How many scheduling explanations are kept.
+const MAX_EXPLANATIONS: usize = 2_000;
 
 impl Scheduler {
     pub fn new(seed: u64) -> Self {
-        Scheduler { name: DEFAULT_SCHEDULER.into(), running: true, rng: Rng::new(seed ^ 0x7363_6864), active: BTreeSet::new(), unschedulable: BTreeMap::new() }
+        Scheduler {
+            name: DEFAULT_SCHEDULER.into(),
+            running: true,
+            rng: Rng::new(seed ^ 0x7363_6864),
+            active: BTreeSet::new(),
+            unschedulable: BTreeMap::new(),
+            explanations: BTreeMap::new(),
+            explanation_order: Default::default(),
+            next_start: 0,
+        }
     }
 
     fn wants(&self, pod: &Value) -> bool {
@@ -118,41 +137,44 @@ impl Scheduler {
     fn schedule_one(&mut self, api: &mut ApiServer, pod: &Value, key: (String, String)) {
         let nodes = api.list_kind("Node", None);
         let usage = node_usage(api);
-        let mut feasible = vec![];
-        let mut failures: Vec<Status> = vec![];
-        for node in &nodes {
-            let u = usage.get(crate::api::name(node)).cloned().unwrap_or_default();
-            let verdicts = [
-                plugins::node_unschedulable::filter(pod, node),
-                plugins::node_name::filter(pod, node),
-                plugins::taint_toleration::filter(pod, node),
-                plugins::node_affinity::filter(pod, node),
-                plugins::node_resources_fit::filter(pod, node, &u),
-            ];
-            match verdicts.into_iter().find(|s| !s.is_success()) {
-                None => feasible.push((node.clone(), u)),
-                Some(s) => failures.push(s),
-            }
+        let empty = Usage::default();
+        let views: Vec<framework::NodeView> = nodes.iter().map(|n| framework::NodeView { node: n, usage: usage.get(crate::api::name(n)).unwrap_or(&empty) }).collect();
+        let start = if views.is_empty() { 0 } else { self.next_start % views.len() };
+        let (picked, results, failures) = framework::run(pod, &views, start, &mut self.rng);
+        if !views.is_empty() {
+            self.next_start = (start + results.len()) % views.len();
         }
         let source = Source { component: DEFAULT_SCHEDULER, host: None };
-        if feasible.is_empty() {
+        let mut explanation = framework::Explanation { pod: format!("{}/{}", key.0, key.1), at: api.now, scheduler: self.name.clone(), nodes: results, picked: None, message: None };
+        let Some(i) = picked else {
             let msg = fit_error(nodes.len(), &failures);
+            explanation.message = Some(msg.clone());
+            self.remember(key.clone(), explanation);
             let mut p = (*pod).clone();
             set_condition(&mut p, "PodScheduled", "False", Some("Unschedulable"), Some(&msg), api.now);
             let _ = api.update(p, Subresource::Status);
             api.record_event(pod, "", "Warning", "FailedScheduling", &msg, source);
             self.unschedulable.insert(key, pod.get("spec").cloned().unwrap_or(Value::Null));
             return;
-        }
-        // NodeResourcesFit LeastAllocated + BalancedAllocation over cpu and memory (weights 1, 1)
-        let scored: Vec<(i64, String)> = feasible.iter().map(|(n, u)| (score(pod, n, u), crate::api::name(n).to_string())).collect();
-        let best = scored.iter().map(|s| s.0).max().unwrap_or(0);
-        let top: Vec<&String> = scored.iter().filter(|s| s.0 == best).map(|s| &s.1).collect();
-        let pick = top[self.rng.below(top.len() as u32) as usize].clone();
+        };
+        let pick = crate::api::name(&nodes[i]).to_string();
+        explanation.picked = Some(pick.clone());
+        self.remember(key.clone(), explanation);
         match api.bind(&key.0, &key.1, &pick) {
             Ok(bound) => api.record_event(&bound, "", "Normal", "Scheduled", &format!("Successfully assigned {}/{} to {}", key.0, key.1, pick), source),
             Err(_) => {
                 self.active.insert(key);
+            }
+        }
+    }
+
+    fn remember(&mut self, key: (String, String), e: framework::Explanation) {
+        if self.explanations.insert(key.clone(), e).is_none() {
+            self.explanation_order.push_back(key);
+            while self.explanation_order.len() > MAX_EXPLANATIONS {
+                if let Some(old) = self.explanation_order.pop_front() {
+                    self.explanations.remove(&old);
+                }
             }
         }
     }
@@ -167,6 +189,10 @@ fn node_usage(api: &ApiServer) -> BTreeMap<String, Usage> {
         }
         let u = out.entry(node.to_string()).or_default();
         u.pods += 1;
+        let (cpu, mem) = plugins::node_resources_fit::non_zero_requests(&p);
+        u.non_zero_cpu += cpu;
+        u.non_zero_memory += mem;
+        u.host_ports.extend(plugins::node_ports::host_ports(&p));
         for r in resources::requested_resources(&p) {
             let q = resources::pod_request(&p, &r);
             let e = u.requested.entry(r).or_insert(Quantity::ZERO);
@@ -174,28 +200,6 @@ fn node_usage(api: &ApiServer) -> BTreeMap<String, Usage> {
         }
     }
     out
-}
-
-/// LeastAllocated (cpu, memory; 100m / 200Mi for pods that request nothing) plus
-/// BalancedAllocation, both on 0..100.
-fn score(pod: &Value, node: &Value, u: &Usage) -> i64 {
-    let mut fractions = vec![];
-    let mut least = 0i64;
-    for (res, nonzero) in [("cpu", 100i128), ("memory", 200 * 1024 * 1024 * 1000)] {
-        let cap = plugins::node_resources_fit::allocatable(node, res).milli();
-        let mut want = resources::pod_request(pod, res).milli();
-        if want == 0 {
-            want = nonzero;
-        }
-        let used = u.requested.get(res).map_or(0, |q| q.milli()) + want;
-        if cap > 0 {
-            least += (((cap - used).max(0)) * 100 / cap) as i64;
-            fractions.push((used as f64 / cap as f64).min(1.0));
-        }
-    }
-    let least = least / 2;
-    let balanced = if fractions.len() == 2 { ((1.0 - (fractions[0] - fractions[1]).abs() / 2.0) * 100.0) as i64 } else { 100 };
-    least + balanced
 }
 
 /// framework.FitError.Error(): "0/3 nodes are available: 1 node(s) had untolerated taint(s),

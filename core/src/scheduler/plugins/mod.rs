@@ -1,8 +1,10 @@
-//! The default plugins' Filter checks, one file each, named as upstream. (The full framework —
-//! scoring, PreFilter state, preemption — grows here.)
+//! The default plugins, one file each, named as upstream: their Filter and Score functions.
 
+pub mod image_locality;
 pub mod node_affinity;
 pub mod node_name;
+pub mod node_ports;
+pub mod node_resources_balanced_allocation;
 pub mod node_resources_fit;
 pub mod node_unschedulable;
 pub mod taint_toleration;

@@ -62,6 +62,19 @@ pub fn filter(pod: &Value, node: &Value) -> Status {
     }
 }
 
+/// Score: the sum of the weights of the preferred terms the node matches (normalized so the
+/// best node gets 100).
+pub fn score(pod: &Value, node: &Value) -> i64 {
+    let labels = labels_of(node);
+    pod.pointer("/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|t| t.get("preference").is_some_and(|p| term_matches(p, &labels, node)))
+        .map(|t| t.get("weight").and_then(Value::as_i64).unwrap_or(0))
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +93,16 @@ mod tests {
         assert!(!filter(&aff("DoesNotExist", json!([])), &node).is_success());
         let gt = json!({"spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "gpu", "operator": "Gt", "values": ["1"]}]}]}}}}});
         assert!(filter(&gt, &node).is_success());
+    }
+
+    // After TestNodeAffinityPriority: matched preferred weights add up.
+    #[test]
+    fn preferred_weights() {
+        let node = json!({"metadata": {"name": "n1", "labels": {"size": "large", "zone": "a"}}});
+        let pod = json!({"spec": {"affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": 2, "preference": {"matchExpressions": [{"key": "size", "operator": "In", "values": ["large"]}]}},
+            {"weight": 5, "preference": {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}},
+            {"weight": 7, "preference": {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["b"]}]}}]}}}});
+        assert_eq!(score(&pod, &node), 7);
     }
 }

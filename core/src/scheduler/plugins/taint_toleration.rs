@@ -39,6 +39,24 @@ pub fn filter(pod: &Value, node: &Value) -> Status {
     }
 }
 
+/// Score: the number of PreferNoSchedule taints the pod does not tolerate (only its
+/// tolerations with an empty or PreferNoSchedule effect count), reversed by NormalizeScore.
+pub fn score(pod: &Value, node: &Value) -> i64 {
+    let tols: Vec<&Value> = pod
+        .pointer("/spec/tolerations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|t| matches!(t.get("effect").and_then(Value::as_str).unwrap_or(""), "" | "PreferNoSchedule"))
+        .collect();
+    node.pointer("/spec/taints")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|taint| taint.get("effect").and_then(Value::as_str) == Some("PreferNoSchedule") && !tols.iter().any(|t| toleration_matches(t, taint)))
+        .count() as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +78,18 @@ mod tests {
         assert!(filter(&none, &prefer).is_success());
         let all = json!({"spec": {"tolerations": [{"operator": "Exists"}]}});
         assert!(filter(&all, &node).is_success());
+    }
+
+    // After TestTaintTolerationScore: intolerable PreferNoSchedule taints count, reversed.
+    #[test]
+    fn score_counts_intolerable_prefer_no_schedule() {
+        let node = json!({"spec": {"taints": [{"key": "a", "effect": "PreferNoSchedule"}, {"key": "b", "effect": "PreferNoSchedule"}, {"key": "c", "effect": "NoSchedule"}]}});
+        assert_eq!(score(&json!({"spec": {}}), &node), 2);
+        assert_eq!(score(&json!({"spec": {"tolerations": [{"key": "a", "operator": "Exists", "effect": "PreferNoSchedule"}]}}), &node), 1);
+        // a NoSchedule toleration does not count for scoring
+        assert_eq!(score(&json!({"spec": {"tolerations": [{"key": "a", "operator": "Exists", "effect": "NoSchedule"}]}}), &node), 2);
+        let mut s = vec![2, 1, 0];
+        crate::scheduler::framework::default_normalize(&mut s, true);
+        assert_eq!(s, vec![0, 50, 100]);
     }
 }
