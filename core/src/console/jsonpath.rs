@@ -320,24 +320,23 @@ fn eval<'a>(steps: &[Step], data: &'a Value) -> Vec<&'a Value> {
 }
 
 fn compare(a: &Value, op: &str, b: &Value) -> bool {
-    if let (Some(x), Some(y)) = (a.as_f64(), b.as_f64()) {
-        return match op {
-            "==" => x == y,
-            "!=" => x != y,
-            "<" => x < y,
-            ">" => x > y,
-            "<=" => x <= y,
-            _ => x >= y,
-        };
+    // numbers compare as numbers, anything else as printed text
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => ordered(x.partial_cmp(&y), op),
+        _ => ordered(Some(print_value(a).cmp(&print_value(b))), op),
     }
-    let (x, y) = (print_value(a), print_value(b));
-    match op {
-        "==" => x == y,
-        "!=" => x != y,
-        "<" => x < y,
-        ">" => x > y,
-        "<=" => x <= y,
-        _ => x >= y,
+}
+
+fn ordered(o: Option<std::cmp::Ordering>, op: &str) -> bool {
+    use std::cmp::Ordering::*;
+    match (op, o) {
+        (_, None) => op == "!=",
+        ("==", Some(o)) => o == Equal,
+        ("!=", Some(o)) => o != Equal,
+        ("<", Some(o)) => o == Less,
+        (">", Some(o)) => o == Greater,
+        ("<=", Some(o)) => o != Greater,
+        (_, Some(o)) => o != Less,
     }
 }
 

@@ -84,6 +84,13 @@ pub fn targets(pos: &[String]) -> Result<Vec<Target>, String> {
     Ok(out)
 }
 
+/// The -l and --field-selector of a command, parsed; errors as kubectl prints them.
+pub fn selectors(a: &Args) -> Result<(Selector, FieldSelector), Out> {
+    let sel = a.get("selector").map(Selector::parse).transpose().map_err(|e| Out::err(format!("error: {}", e)))?.unwrap_or_default();
+    let fsel = a.get("field-selector").map(FieldSelector::parse).transpose().map_err(|e| Out::err(format!("Error from server (BadRequest): {}", e)))?.unwrap_or_default();
+    Ok((sel, fsel))
+}
+
 /// The namespace a command acts in (-n, else `default`) and whether -A was given.
 pub fn namespace(a: &Args) -> (String, bool) {
     let all = a.on("all-namespaces");
@@ -120,13 +127,9 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
         Ok(f) => f,
         Err(e) => return Out::err(e),
     };
-    let sel = match a.get("selector").map(Selector::parse).transpose() {
-        Ok(s) => s.unwrap_or_default(),
-        Err(e) => return Out::err(format!("error: {}", e)),
-    };
-    let fsel = match a.get("field-selector").map(FieldSelector::parse).transpose() {
-        Ok(s) => s.unwrap_or_default(),
-        Err(e) => return Out::err(format!("Error from server (BadRequest): {}", e)),
+    let (sel, fsel) = match selectors(&a) {
+        Ok(s) => s,
+        Err(e) => return e,
     };
     let mut ts = match targets(&a.pos) {
         Ok(t) => t,

@@ -103,13 +103,9 @@ pub fn delete(c: &mut Console, words: &[String], stdin: &str) -> Out {
     if ts.iter().any(|t| t.names.is_empty()) && !has_sel {
         return Out::err("error: resource(s) were provided, but no name was specified");
     }
-    let sel = match a.get("selector").map(Selector::parse).transpose() {
-        Ok(s) => s.unwrap_or_default(),
-        Err(e) => return Out::err(format!("error: {}", e)),
-    };
-    let fsel = match a.get("field-selector").map(FieldSelector::parse).transpose() {
-        Ok(s) => s.unwrap_or_default(),
-        Err(e) => return Out::err(format!("error: {}", e)),
+    let (sel, fsel) = match get::selectors(&a) {
+        Ok(s) => s,
+        Err(e) => return e,
     };
     let (ns, all_ns) = get::namespace(&a);
     let grace = grace_from(&a);
@@ -363,17 +359,23 @@ pub fn taint(c: &mut Console, words: &[String]) -> Out {
         } else {
             v["spec"]["taints"] = json!(taints);
         }
-        match c.cluster.api.update(v, Subresource::Main) {
-            Ok(_) => out.stdout.push_str(&format!("node/{} {}\n", n, if add.is_empty() { "untainted" } else if remove.is_empty() { "tainted" } else { "modified" })),
-            Err(e) => {
-                out.stderr.push_str(&e.kubectl());
-                out.stderr.push('\n');
-                out.code = 1;
-            }
-        }
+        let word = if add.is_empty() { "untainted" } else if remove.is_empty() { "tainted" } else { "modified" };
+        report_node(&mut out, &n, word, c.cluster.api.update(v, Subresource::Main));
     }
     c.cluster.settle();
     out
+}
+
+/// `node/NAME tainted` on success, the apiserver's error otherwise.
+fn report_node<T>(out: &mut Out, node: &str, word: &str, result: Result<T, crate::apiserver::ApiError>) {
+    match result {
+        Ok(_) => out.stdout.push_str(&format!("node/{} {}\n", node, word)),
+        Err(e) => {
+            out.stderr.push_str(&e.kubectl());
+            out.stderr.push('\n');
+            out.code = 1;
+        }
+    }
 }
 
 /// `kubectl cordon|uncordon NODE`
@@ -409,14 +411,7 @@ pub fn cordon(c: &mut Console, words: &[String], on: bool) -> Out {
             continue;
         }
         let patch = if on { json!({"spec": {"unschedulable": true}}) } else { json!({"spec": {"unschedulable": null}}) };
-        match c.cluster.api.patch(crate::api::resources::by_kind("Node").expect("served"), "", &n, PatchType::Merge, &patch, Subresource::Main) {
-            Ok(_) => out.stdout.push_str(&format!("node/{} {}\n", n, word)),
-            Err(e) => {
-                out.stderr.push_str(&e.kubectl());
-                out.stderr.push('\n');
-                out.code = 1;
-            }
-        }
+        report_node(&mut out, &n, word, c.cluster.api.patch(crate::api::resources::by_kind("Node").expect("served"), "", &n, PatchType::Merge, &patch, Subresource::Main));
     }
     c.cluster.settle();
     out
