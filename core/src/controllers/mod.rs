@@ -4,6 +4,7 @@
 pub mod garbage_collector;
 pub mod namespace;
 pub mod namespace_defaults;
+pub mod replicaset;
 
 use crate::apiserver::ApiServer;
 use crate::sim::Timers;
@@ -15,11 +16,12 @@ pub struct ControllerManager {
     pub namespace: namespace::NamespaceController,
     pub gc: garbage_collector::GarbageCollector,
     pub namespace_defaults: namespace_defaults::NamespaceDefaults,
+    pub replicaset: replicaset::ReplicaSetController,
 }
 
 impl Default for ControllerManager {
     fn default() -> Self {
-        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default() }
+        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default() }
     }
 }
 
@@ -28,6 +30,7 @@ impl ControllerManager {
         self.namespace.on_event(ev);
         self.gc.on_event(ev);
         self.namespace_defaults.on_event(ev);
+        self.replicaset.on_event(ev);
     }
 
     pub fn wake(&mut self, _name: &str) {}
@@ -40,5 +43,6 @@ impl ControllerManager {
         self.namespace.reconcile(api);
         self.gc.reconcile(api);
         self.namespace_defaults.reconcile(api);
+        self.replicaset.reconcile(api);
     }
 }
