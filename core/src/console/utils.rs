@@ -220,9 +220,19 @@ pub fn head_tail(cmd: &str, args: &[String], stdin: &str) -> Out {
 
 pub fn wc(args: &[String], stdin: &str) -> Out {
     let lines = stdin.matches('\n').count();
-    if args.iter().any(|a| a == "-l") {
-        Out::ok(format!("{}\n", lines))
-    } else {
-        Out::ok(format!("{:>7} {:>7} {:>7}\n", lines, stdin.split_whitespace().count(), stdin.len()))
+    let words = stdin.split_whitespace().count();
+    let bytes = stdin.len();
+    let flags: String = args.iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars().skip(1)).collect();
+    let mut picked = vec![];
+    for (c, n) in [('l', lines), ('w', words), ('c', bytes)] {
+        if flags.contains(c) {
+            picked.push(n);
+        }
+    }
+    // coreutils: a single count prints bare, several are right-aligned in columns
+    match picked.as_slice() {
+        [one] => Out::ok(format!("{}\n", one)),
+        [] => Out::ok(format!("{:>7} {:>7} {:>7}\n", lines, words, bytes)),
+        many => Out::ok(format!("{}\n", many.iter().map(|n| format!("{:>7}", n)).collect::<Vec<_>>().join(" "))),
     }
 }

@@ -1,6 +1,7 @@
 //! kube-controller-manager: level-triggered reconcilers woken by watch events through one
 //! queue each, never by calling each other.
 
+pub mod deployment;
 pub mod garbage_collector;
 pub mod namespace;
 pub mod namespace_defaults;
@@ -17,11 +18,12 @@ pub struct ControllerManager {
     pub gc: garbage_collector::GarbageCollector,
     pub namespace_defaults: namespace_defaults::NamespaceDefaults,
     pub replicaset: replicaset::ReplicaSetController,
+    pub deployment: deployment::DeploymentController,
 }
 
 impl Default for ControllerManager {
     fn default() -> Self {
-        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default() }
+        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default() }
     }
 }
 
@@ -31,6 +33,7 @@ impl ControllerManager {
         self.gc.on_event(ev);
         self.namespace_defaults.on_event(ev);
         self.replicaset.on_event(ev);
+        self.deployment.on_event(ev);
     }
 
     pub fn wake(&mut self, _name: &str) {}
@@ -43,6 +46,7 @@ impl ControllerManager {
         self.namespace.reconcile(api);
         self.gc.reconcile(api);
         self.namespace_defaults.reconcile(api);
+        self.deployment.reconcile(api);
         self.replicaset.reconcile(api);
     }
 }

@@ -156,26 +156,14 @@ fn owner(o: &Value) -> Value {
     json!([{"apiVersion": o["apiVersion"], "blockOwnerDeletion": true, "controller": true, "kind": o["kind"], "name": o["metadata"]["name"], "uid": o["metadata"]["uid"]}])
 }
 
-/// Until the workload controllers run, the bootstrap writes their status as they would.
+/// Until the DaemonSet controller runs, the bootstrap writes kube-proxy's status as it would.
 fn workload_status(c: &mut Cluster) {
     let ready = |c: &Cluster, sel: &str| c.api.list_kind("Pod", Some("kube-system")).iter().filter(|p| crate::api::str_at(p, "/metadata/labels/k8s-app") == sel && crate::api::str_at(p, "/status/phase") == "Running").count();
     let proxies = ready(c, "kube-proxy") as i64;
-    let dns = ready(c, "kube-dns") as i64;
     if let Some(ds) = c.api.get_kind("DaemonSet", "kube-system", "kube-proxy") {
         let mut v = (*ds).clone();
         v["status"] = json!({"currentNumberScheduled": proxies, "desiredNumberScheduled": proxies, "numberAvailable": proxies, "numberMisscheduled": 0, "numberReady": proxies, "observedGeneration": 1, "updatedNumberScheduled": proxies});
         let _ = c.api.update(v, Subresource::Status);
-    }
-    for (kind, name) in [("Deployment", "coredns"), ("ReplicaSet", "coredns-674b8bbfcf")] {
-        if let Some(d) = c.api.get_kind(kind, "kube-system", name) {
-            let mut v = (*d).clone();
-            v["status"] = if kind == "ReplicaSet" {
-                json!({"availableReplicas": dns, "fullyLabeledReplicas": dns, "observedGeneration": 1, "readyReplicas": dns, "replicas": dns})
-            } else {
-                json!({"availableReplicas": dns, "observedGeneration": 1, "readyReplicas": dns, "replicas": dns, "updatedReplicas": dns})
-            };
-            let _ = c.api.update(v, Subresource::Status);
-        }
     }
     c.settle();
 }

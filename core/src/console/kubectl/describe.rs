@@ -74,7 +74,7 @@ pub fn describe(c: &Cluster, r: &ResourceInfo, o: &Value, show_events: bool) -> 
     match r.kind {
         "Pod" => pod(c, o, &mut w),
         "Node" => node(c, o, &mut w),
-        "Deployment" => deployment(o, &mut w),
+        "Deployment" => deployment(c, o, &mut w),
         "ReplicaSet" | "ReplicationController" => replicaset(c, r, o, &mut w),
         "Service" => service(c, o, &mut w),
         "Namespace" => namespace_desc(o, &mut w),
@@ -441,7 +441,7 @@ fn node(c: &Cluster, n: &Value, w: &mut String) {
     }
 }
 
-fn deployment(d: &Value, w: &mut String) {
+fn deployment(c: &Cluster, d: &Value, w: &mut String) {
     let _ = writeln!(w, "Name:\t{}\nNamespace:\t{}", name(d), namespace(d));
     if let Some(t) = time_at(d, "/metadata/creationTimestamp") {
         let _ = writeln!(w, "CreationTimestamp:\t{}", rfc1123z(t));
@@ -458,6 +458,23 @@ fn deployment(d: &Value, w: &mut String) {
         let _ = writeln!(w, "RollingUpdateStrategy:\t{} max unavailable, {} max surge", f("/spec/strategy/rollingUpdate/maxUnavailable"), f("/spec/strategy/rollingUpdate/maxSurge"));
     }
     pod_template(d.pointer("/spec/template").unwrap_or(&Value::Null), w);
+    let conds: Vec<&Value> = d.pointer("/status/conditions").and_then(Value::as_array).into_iter().flatten().collect();
+    if !conds.is_empty() {
+        let _ = writeln!(w, "Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------");
+        for cd in conds {
+            let _ = writeln!(w, "  {}\t{}\t{}", str_at(cd, "/type"), str_at(cd, "/status"), str_at(cd, "/reason"));
+        }
+    }
+    // the ReplicaSets it controls: the one matching the template is new, the rest old
+    let uid = str_at(d, "/metadata/uid");
+    let rss: Vec<_> = c.api.list_kind("ReplicaSet", Some(namespace(d))).into_iter().filter(|rs| crate::controllers::replicaset::controller_uid(rs) == Some(uid)).collect();
+    let rev = |rs: &Value| rs.pointer("/metadata/annotations/deployment.kubernetes.io~1revision").and_then(Value::as_str).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let newest = rss.iter().map(|rs| rev(rs)).max();
+    let describe_rs = |rs: &Value| format!("{} ({}/{} replicas created)", name(rs), rs.pointer("/status/replicas").and_then(Value::as_i64).unwrap_or(0), rs.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0));
+    let old: Vec<String> = rss.iter().filter(|rs| Some(rev(rs)) != newest && rs.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0) > 0).map(|rs| describe_rs(rs)).collect();
+    let _ = writeln!(w, "OldReplicaSets:\t{}", if old.is_empty() { "<none>".to_string() } else { old.join(", ") });
+    let new: Vec<String> = rss.iter().filter(|rs| Some(rev(rs)) == newest).map(|rs| describe_rs(rs)).collect();
+    let _ = writeln!(w, "NewReplicaSet:\t{}", if new.is_empty() { "<none>".to_string() } else { new.join(", ") });
 }
 
 fn pod_template(t: &Value, w: &mut String) {
