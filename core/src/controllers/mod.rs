@@ -1,6 +1,7 @@
 //! kube-controller-manager: level-triggered reconcilers woken by watch events through one
 //! queue each, never by calling each other.
 
+pub mod daemonset;
 pub mod deployment;
 pub mod garbage_collector;
 pub mod namespace;
@@ -19,11 +20,12 @@ pub struct ControllerManager {
     pub namespace_defaults: namespace_defaults::NamespaceDefaults,
     pub replicaset: replicaset::ReplicaSetController,
     pub deployment: deployment::DeploymentController,
+    pub daemonset: daemonset::DaemonSetController,
 }
 
 impl Default for ControllerManager {
     fn default() -> Self {
-        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default() }
+        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default() }
     }
 }
 
@@ -34,6 +36,7 @@ impl ControllerManager {
         self.namespace_defaults.on_event(ev);
         self.replicaset.on_event(ev);
         self.deployment.on_event(ev);
+        self.daemonset.on_event(ev);
     }
 
     pub fn wake(&mut self, _name: &str) {}
@@ -48,5 +51,6 @@ impl ControllerManager {
         self.namespace_defaults.reconcile(api);
         self.deployment.reconcile(api);
         self.replicaset.reconcile(api);
+        self.daemonset.reconcile(api);
     }
 }

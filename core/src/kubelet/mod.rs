@@ -27,7 +27,8 @@ enum Stage {
     /// the image pull failed; retried with backoff (10 s doubling to 5 min)
     PullBackOff { backoff: Millis },
     Running,
-    Terminating,
+    /// stopping; the pod object is removed at `kill_at` (when its containers have exited)
+    Terminating { kill_at: Millis },
 }
 
 #[derive(Clone, Debug)]
@@ -98,19 +99,20 @@ impl Kubelet {
                 // deleted before we ever started it
                 let _ = api.delete(crate::api::resources::by_kind("Pod").expect("served"), crate::api::namespace(&pod), crate::api::name(&pod), Some(0));
             }
-            Some(stage) if terminating && stage != Stage::Terminating => {
+            Some(stage) if terminating && !matches!(stage, Stage::Terminating { .. }) => {
                 for c in containers(&pod) {
                     api.record_event(&pod, &format!("spec.containers{{{}}}", c.0), "Normal", "Killing", &format!("Stopping container {}", c.0), self.source());
-                }
-                if let Some(rt) = self.pods.get_mut(&uid) {
-                    rt.stage = Stage::Terminating;
                 }
                 // Servers exit on SIGTERM at once; anything else (a `sleep` as PID 1 ignores
                 // SIGTERM) is killed when the grace period ends.
                 let grace = pod.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30) * 1000;
                 let all_servers = containers(&pod).iter().all(|(_, img, cmd)| cmd.is_none() && images::lookup(img).is_some_and(|(_, b)| b == images::Behaviour::Server));
                 let stop = if all_servers { grace.min(1_000) } else { grace };
-                timers.at(api.now + stop, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid) });
+                let kill_at = api.now + stop;
+                if let Some(rt) = self.pods.get_mut(&uid) {
+                    rt.stage = Stage::Terminating { kill_at };
+                }
+                timers.at(kill_at, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid) });
             }
             Some(_) => {}
         }
@@ -241,7 +243,9 @@ impl Kubelet {
         }
         let now = api.now;
         match rt.stage {
-            Stage::Terminating => {
+            // an earlier wake-up (an image pull finishing) does not cut the grace period short
+            Stage::Terminating { kill_at } if now < kill_at => {}
+            Stage::Terminating { .. } => {
                 let _ = api.delete(crate::api::resources::by_kind("Pod").expect("served"), &rt.ns, &rt.name, Some(0));
             }
             Stage::Creating | Stage::PullBackOff { .. } => {

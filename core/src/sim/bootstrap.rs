@@ -3,7 +3,6 @@
 //! components as static-pod mirrors; kube-proxy and CoreDNS as kubeadm deploys them).
 
 use super::Cluster;
-use crate::apiserver::Subresource;
 use serde_json::{json, Value};
 
 /// What the apiserver creates at start: system namespaces, the `kubernetes` Service and the
@@ -86,10 +85,10 @@ pub fn kubeadm(c: &mut Cluster) {
     c.settle();
     addons(c);
     c.advance(240_000);
-    workload_status(c);
 }
 
-/// kube-proxy (DaemonSet) and CoreDNS (Deployment) as kubeadm installs them.
+/// kube-proxy (DaemonSet) and CoreDNS (Deployment) as kubeadm installs them; their controllers
+/// create the pods.
 fn addons(c: &mut Cluster) {
     let _ = c.api.create(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"app": "kube-proxy"}},
         "data": {"config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nclusterCIDR: 10.244.0.0/16\nmode: iptables\n"}}), false);
@@ -104,24 +103,10 @@ fn addons(c: &mut Cluster) {
             "containers": [{"name": "kube-proxy", "image": "registry.k8s.io/kube-proxy:v1.37.0", "command": ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"], "securityContext": {"privileged": true}}]
         }
     });
-    let ds = c.api.create(json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"k8s-app": "kube-proxy"}},
+    let _ = c.api.create(json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"k8s-app": "kube-proxy"}},
         "spec": {"selector": {"matchLabels": {"k8s-app": "kube-proxy"}}, "template": proxy_tpl.clone()}}), false);
-    if let Ok(ds) = ds {
-        let nodes: Vec<String> = c.api.list_kind("Node", None).iter().map(|n| crate::api::name(n).to_string()).collect();
-        for n in nodes {
-            let mut p = json!({"apiVersion": "v1", "kind": "Pod", "metadata": proxy_tpl["metadata"].clone(), "spec": proxy_tpl["spec"].clone()});
-            p["metadata"]["generateName"] = json!("kube-proxy-");
-            p["metadata"]["namespace"] = json!("kube-system");
-            p["metadata"]["labels"]["controller-revision-hash"] = json!("6b8f9d5c4");
-            p["metadata"]["labels"]["pod-template-generation"] = json!("1");
-            p["metadata"]["ownerReferences"] = owner(&ds);
-            // the DaemonSet controller pins each pod to its node with node affinity
-            p["spec"]["affinity"] = json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [n]}]}]}}});
-            let _ = c.api.create(p, false);
-        }
-    }
     let dns_tpl = json!({
-        "metadata": {"labels": {"k8s-app": "kube-dns", "pod-template-hash": "674b8bbfcf"}},
+        "metadata": {"labels": {"k8s-app": "kube-dns"}},
         "spec": {
             "priorityClassName": "system-cluster-critical", "serviceAccountName": "coredns", "dnsPolicy": "Default",
             "nodeSelector": {"kubernetes.io/os": "linux"},
@@ -131,39 +116,11 @@ fn addons(c: &mut Cluster) {
                 "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}}}]
         }
     });
-    let deploy = c.api.create(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "coredns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}},
+    // the Deployment controller creates its ReplicaSet and pods
+    let _ = c.api.create(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "coredns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}},
         "spec": {"replicas": 2, "selector": {"matchLabels": {"k8s-app": "kube-dns"}}, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1}},
-                 "template": {"metadata": {"labels": {"k8s-app": "kube-dns"}}, "spec": dns_tpl["spec"].clone()}}}), false);
-    if let Ok(d) = deploy {
-        let rs = c.api.create(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "coredns-674b8bbfcf", "namespace": "kube-system", "labels": dns_tpl["metadata"]["labels"].clone(),
-            "annotations": {"deployment.kubernetes.io/desired-replicas": "2", "deployment.kubernetes.io/max-replicas": "3", "deployment.kubernetes.io/revision": "1"}, "ownerReferences": owner(&d)},
-            "spec": {"replicas": 2, "selector": {"matchLabels": dns_tpl["metadata"]["labels"].clone()}, "template": dns_tpl.clone()}}), false);
-        if let Ok(rs) = rs {
-            for _ in 0..2 {
-                let mut p = json!({"apiVersion": "v1", "kind": "Pod", "metadata": dns_tpl["metadata"].clone(), "spec": dns_tpl["spec"].clone()});
-                p["metadata"]["generateName"] = json!("coredns-674b8bbfcf-");
-                p["metadata"]["namespace"] = json!("kube-system");
-                p["metadata"]["ownerReferences"] = owner(&rs);
-                let _ = c.api.create(p, false);
-            }
-        }
-    }
+                 "template": dns_tpl}}), false);
     let _ = c.api.create(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kube-dns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"}},
         "spec": {"clusterIP": "10.96.0.10", "selector": {"k8s-app": "kube-dns"}, "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53}, {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53}, {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}}), false);
 }
 
-fn owner(o: &Value) -> Value {
-    json!([{"apiVersion": o["apiVersion"], "blockOwnerDeletion": true, "controller": true, "kind": o["kind"], "name": o["metadata"]["name"], "uid": o["metadata"]["uid"]}])
-}
-
-/// Until the DaemonSet controller runs, the bootstrap writes kube-proxy's status as it would.
-fn workload_status(c: &mut Cluster) {
-    let ready = |c: &Cluster, sel: &str| c.api.list_kind("Pod", Some("kube-system")).iter().filter(|p| crate::api::str_at(p, "/metadata/labels/k8s-app") == sel && crate::api::str_at(p, "/status/phase") == "Running").count();
-    let proxies = ready(c, "kube-proxy") as i64;
-    if let Some(ds) = c.api.get_kind("DaemonSet", "kube-system", "kube-proxy") {
-        let mut v = (*ds).clone();
-        v["status"] = json!({"currentNumberScheduled": proxies, "desiredNumberScheduled": proxies, "numberAvailable": proxies, "numberMisscheduled": 0, "numberReady": proxies, "observedGeneration": 1, "updatedNumberScheduled": proxies});
-        let _ = c.api.update(v, Subresource::Status);
-    }
-    c.settle();
-}

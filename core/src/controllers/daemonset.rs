@@ -1,0 +1,199 @@
+//! The DaemonSet controller (pkg/controller/daemon): one pod per eligible node — eligibility
+//! from the template's nodeSelector, required node affinity and tolerations plus the automatic
+//! DaemonSet tolerations — each pinned to its node with node affinity on metadata.name and
+//! placed by the default scheduler, as upstream does; pods follow nodes as they come and go,
+//! and a RollingUpdate replaces outdated pods up to maxUnavailable at a time.
+
+use super::replicaset::{controller_uid, is_ready, owner_ref};
+use crate::api::resources;
+use crate::apiserver::events::Source;
+use crate::apiserver::{ApiServer, Subresource};
+use crate::scheduler::plugins::{node_affinity, taint_toleration};
+use crate::store::{EventType, WatchEvent};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+#[derive(Default)]
+pub struct DaemonSetController {
+    queue: BTreeSet<(String, String)>,
+    /// nodes changed: every DaemonSet looks again
+    all: bool,
+}
+
+impl DaemonSetController {
+    pub fn on_event(&mut self, ev: &WatchEvent) {
+        let v = &ev.value;
+        match crate::api::kind(v) {
+            "DaemonSet" if ev.typ == EventType::Put => {
+                self.queue.insert((crate::api::namespace(v).to_string(), crate::api::name(v).to_string()));
+            }
+            "Node" => self.all = true,
+            "Pod" => {
+                if let Some(o) = v.pointer("/metadata/ownerReferences").and_then(Value::as_array).and_then(|o| o.iter().find(|r| r.get("kind").and_then(Value::as_str) == Some("DaemonSet"))) {
+                    self.queue.insert((crate::api::namespace(v).to_string(), o.get("name").and_then(Value::as_str).unwrap_or("").to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn reconcile(&mut self, api: &mut ApiServer) {
+        if std::mem::take(&mut self.all) {
+            for ds in api.list_kind("DaemonSet", None) {
+                self.queue.insert((crate::api::namespace(&ds).to_string(), crate::api::name(&ds).to_string()));
+            }
+        }
+        for (ns, name) in std::mem::take(&mut self.queue) {
+            if let Some(ds) = api.get_kind("DaemonSet", &ns, &name) {
+                sync(api, &ds);
+            }
+        }
+    }
+}
+
+fn source() -> Source<'static> {
+    Source { component: "daemonset-controller", host: None }
+}
+
+/// The tolerations the DaemonSet controller adds to every daemon pod (util.AddOrUpdateDaemonPodTolerations).
+pub fn daemon_tolerations(host_network: bool) -> Vec<Value> {
+    let mut t = vec![
+        json!({"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists"}),
+        json!({"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists"}),
+        json!({"effect": "NoSchedule", "key": "node.kubernetes.io/disk-pressure", "operator": "Exists"}),
+        json!({"effect": "NoSchedule", "key": "node.kubernetes.io/memory-pressure", "operator": "Exists"}),
+        json!({"effect": "NoSchedule", "key": "node.kubernetes.io/pid-pressure", "operator": "Exists"}),
+        json!({"effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable", "operator": "Exists"}),
+    ];
+    if host_network {
+        t.push(json!({"effect": "NoSchedule", "key": "node.kubernetes.io/network-unavailable", "operator": "Exists"}));
+    }
+    t
+}
+
+/// The pod the DaemonSet would run on `node`, before node affinity pinning.
+fn template_pod(ds: &Value) -> Value {
+    let tpl = ds.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+    let mut pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": tpl.get("metadata").cloned().unwrap_or(json!({})), "spec": tpl.get("spec").cloned().unwrap_or(json!({}))});
+    let host_network = pod.pointer("/spec/hostNetwork") == Some(&json!(true));
+    let tols = pod["spec"].as_object_mut().map(|m| m.entry("tolerations").or_insert_with(|| json!([])));
+    if let Some(Value::Array(tols)) = tols {
+        for t in daemon_tolerations(host_network) {
+            let exists = tols.iter().any(|x| x.get("key") == t.get("key") && x.get("effect") == t.get("effect"));
+            if !exists {
+                tols.push(t);
+            }
+        }
+    }
+    pod
+}
+
+/// nodeShouldRunDaemonPod: node selector, required node affinity, and NoSchedule/NoExecute taints.
+fn should_run(pod: &Value, node: &Value) -> bool {
+    node_affinity::filter(pod, node).is_success() && taint_toleration::filter(pod, node).is_success()
+}
+
+fn sync(api: &mut ApiServer, ds: &Value) {
+    if ds.pointer("/metadata/deletionTimestamp").is_some() {
+        return;
+    }
+    let ns = crate::api::namespace(ds).to_string();
+    let uid = crate::api::str_at(ds, "/metadata/uid").to_string();
+    let generation = ds.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
+    let pod_res = resources::by_kind("Pod").expect("served");
+    let proto = template_pod(ds);
+    let pods: Vec<Value> = api.list_kind("Pod", Some(&ns)).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str()) && p.pointer("/metadata/deletionTimestamp").is_none()).map(|p| (*p).clone()).collect();
+    let node_of = |p: &Value| -> String {
+        let n = crate::api::str_at(p, "/spec/nodeName");
+        if !n.is_empty() {
+            return n.to_string();
+        }
+        p.pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0").and_then(Value::as_str).unwrap_or("").to_string()
+    };
+    let nodes = api.list_kind("Node", None);
+    let mut desired = 0;
+    for node in &nodes {
+        let name = crate::api::name(node).to_string();
+        let on_node: Vec<&Value> = pods.iter().filter(|p| node_of(p) == name).collect();
+        if should_run(&proto, node) {
+            desired += 1;
+            if on_node.is_empty() {
+                let mut pod = proto.clone();
+                pod["metadata"]["generateName"] = json!(format!("{}-", crate::api::name(ds)));
+                pod["metadata"]["namespace"] = json!(ns);
+                pod["metadata"]["ownerReferences"] = json!([owner_ref(ds)]);
+                crate::api::set_at(&mut pod, "/metadata/labels/controller-revision-hash", json!(crate::controllers::deployment::pod_template_hash(&ds["spec"]["template"], 0)));
+                crate::api::set_at(&mut pod, "/metadata/labels/pod-template-generation", json!(generation.to_string()));
+                // ReplaceDaemonSetPodNodeNameNodeAffinity: pin the pod to its node
+                crate::api::set_at(&mut pod, "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution", json!({"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [name]}]}]}));
+                match api.create(pod, false) {
+                    Ok(p) => api.record_event(ds, "", "Normal", "SuccessfulCreate", &format!("Created pod: {}", crate::api::name(&p)), source()),
+                    Err(e) => api.record_event(ds, "", "Warning", "FailedCreate", &format!("Error creating: {}", e.message), source()),
+                }
+            } else {
+                // duplicates on one node: keep the oldest
+                for extra in on_node.iter().skip(1) {
+                    let _ = api.delete(pod_res, &ns, crate::api::name(extra), None);
+                }
+            }
+        } else {
+            for p in on_node {
+                if api.delete(pod_res, &ns, crate::api::name(p), None).is_ok() {
+                    api.record_event(ds, "", "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", crate::api::name(p)), source());
+                }
+            }
+        }
+    }
+    // pods for nodes that no longer exist
+    for p in &pods {
+        let n = node_of(p);
+        if !nodes.iter().any(|x| crate::api::name(x) == n) {
+            let _ = api.delete(pod_res, &ns, crate::api::name(p), None);
+        }
+    }
+    // RollingUpdate: replace outdated pods, at most maxUnavailable not ready at a time
+    let gen_of = |p: &Value| crate::api::str_at(p, "/metadata/labels/pod-template-generation").parse::<i64>().unwrap_or(0);
+    if crate::api::str_at(ds, "/spec/updateStrategy/type") != "OnDelete" {
+        let max_unavailable = ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable").and_then(Value::as_i64).unwrap_or(1).max(1) as usize;
+        let unavailable = pods.iter().filter(|p| !is_ready(p)).count();
+        let mut budget = max_unavailable.saturating_sub(unavailable);
+        for p in pods.iter().filter(|p| gen_of(p) != generation && is_ready(p)) {
+            if budget == 0 {
+                break;
+            }
+            if api.delete(pod_res, &ns, crate::api::name(p), None).is_ok() {
+                budget -= 1;
+            }
+        }
+    }
+    update_status(api, ds, desired, generation);
+}
+
+fn update_status(api: &mut ApiServer, ds: &Value, desired: usize, generation: i64) {
+    let Some(cur) = api.get_kind("DaemonSet", crate::api::namespace(ds), crate::api::name(ds)) else { return };
+    let uid = crate::api::str_at(&cur, "/metadata/uid").to_string();
+    let pods: Vec<_> = api.list_kind("Pod", Some(crate::api::namespace(ds))).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str()) && p.pointer("/metadata/deletionTimestamp").is_none()).collect();
+    let scheduled = pods.iter().filter(|p| !crate::api::str_at(p, "/spec/nodeName").is_empty()).count();
+    let ready = pods.iter().filter(|p| is_ready(p)).count();
+    let updated = pods.iter().filter(|p| crate::api::str_at(p, "/metadata/labels/pod-template-generation") == generation.to_string()).count();
+    let mut status = json!({
+        "currentNumberScheduled": scheduled,
+        "desiredNumberScheduled": desired,
+        "numberAvailable": ready,
+        "numberMisscheduled": 0,
+        "numberReady": ready,
+        "numberUnavailable": desired.saturating_sub(ready),
+        "observedGeneration": generation,
+        "updatedNumberScheduled": updated,
+    });
+    for k in ["numberAvailable", "numberUnavailable", "updatedNumberScheduled"] {
+        if status[k] == json!(0) {
+            status.as_object_mut().map(|m| m.remove(k));
+        }
+    }
+    if cur.get("status") != Some(&status) {
+        let mut v = (*cur).clone();
+        v["status"] = status;
+        let _ = api.update(v, Subresource::Status);
+    }
+}
