@@ -20,8 +20,12 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
         ["node", "start", name] => {
             let now = c.cluster.now();
             match c.cluster.kubelets.get_mut(*name) {
+                Some(k) if k.running => Out::ok(format!("kubelet on {} is already running\n", name)),
                 Some(k) => {
                     k.running = true;
+                    let mut timers = crate::sim::Timers::default();
+                    k.resync(&mut c.cluster.api, &mut timers);
+                    c.cluster.take_timers(timers);
                     c.cluster.wake_kubelet(name, now);
                     c.cluster.settle();
                     Out::ok(format!("kubelet on {} started\n", name))

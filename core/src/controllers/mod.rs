@@ -6,6 +6,7 @@ pub mod deployment;
 pub mod garbage_collector;
 pub mod namespace;
 pub mod namespace_defaults;
+pub mod nodelifecycle;
 pub mod replicaset;
 
 use crate::apiserver::ApiServer;
@@ -21,11 +22,12 @@ pub struct ControllerManager {
     pub replicaset: replicaset::ReplicaSetController,
     pub deployment: deployment::DeploymentController,
     pub daemonset: daemonset::DaemonSetController,
+    pub nodelifecycle: nodelifecycle::NodeLifecycleController,
 }
 
 impl Default for ControllerManager {
     fn default() -> Self {
-        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default() }
+        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default(), nodelifecycle: Default::default() }
     }
 }
 
@@ -39,10 +41,16 @@ impl ControllerManager {
         self.daemonset.on_event(ev);
     }
 
-    pub fn wake(&mut self, _name: &str) {}
+    pub fn wake(&mut self, name: &str, now: crate::api::time::Millis) {
+        match name {
+            nodelifecycle::NAME => self.nodelifecycle.wake(true, now),
+            nodelifecycle::EVICTION => self.nodelifecycle.wake(false, now),
+            _ => {}
+        }
+    }
 
     /// Runs every controller with work queued.
-    pub fn reconcile(&mut self, api: &mut ApiServer, _timers: &mut Timers) {
+    pub fn reconcile(&mut self, api: &mut ApiServer, timers: &mut Timers) {
         if !self.running {
             return;
         }
@@ -52,5 +60,6 @@ impl ControllerManager {
         self.deployment.reconcile(api);
         self.replicaset.reconcile(api);
         self.daemonset.reconcile(api);
+        self.nodelifecycle.reconcile(api, timers);
     }
 }

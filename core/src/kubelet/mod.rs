@@ -223,12 +223,41 @@ impl Kubelet {
         }
     }
 
+    /// After a restart: finish pods deleted while the kubelet was down, re-admit what is new.
+    pub fn resync(&mut self, api: &mut ApiServer, timers: &mut Timers) {
+        let pods: Vec<_> = api.list_kind("Pod", None).into_iter().filter(|p| crate::api::str_at(p, "/spec/nodeName") == self.node).collect();
+        for p in pods {
+            let uid = crate::api::str_at(&p, "/metadata/uid").to_string();
+            let ev = WatchEvent { revision: 0, typ: EventType::Put, key: String::new(), value: p, created: false };
+            if ev.value.pointer("/metadata/deletionTimestamp").is_some() && !self.pods.contains_key(&uid) {
+                let _ = api.delete(crate::api::resources::by_kind("Pod").expect("served"), crate::api::namespace(&ev.value), crate::api::name(&ev.value), Some(0));
+                continue;
+            }
+            self.on_pod_event(api, &ev, timers);
+        }
+        // the pods marked not ready during the outage are ready again
+        for (uid, rt) in &self.pods {
+            if rt.stage != Stage::Running {
+                continue;
+            }
+            if let Some(p) = api.get_kind("Pod", &rt.ns, &rt.name).filter(|p| crate::api::str_at(p, "/metadata/uid") == uid) {
+                let mut v = (*p).clone();
+                set_condition(&mut v, "Ready", "True", None, None, api.now);
+                for cs in v.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut).into_iter().flatten() {
+                    cs["ready"] = json!(true);
+                }
+                sort_conditions(&mut v);
+                let _ = api.update(v, Subresource::Status);
+            }
+        }
+    }
+
     fn heartbeat(&mut self, api: &mut ApiServer) {
         if !self.registered {
             node_status::register(self, api);
             self.registered = true;
             self.last_status_report = api.now;
-        } else if api.now - self.last_status_report >= STATUS_REPORT_MS {
+        } else if api.now - self.last_status_report >= STATUS_REPORT_MS || node_status::marked_unknown(self, api) {
             node_status::report(self, api);
             self.last_status_report = api.now;
         }

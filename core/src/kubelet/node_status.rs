@@ -84,15 +84,29 @@ pub fn register(k: &Kubelet, api: &mut ApiServer) {
     api.record_event(&node, "", "Normal", "NodeReady", &format!("Node {} status is now: NodeReady", k.node), k.source());
 }
 
-/// The periodic full status report: heartbeat times move, transitions stay.
+/// A status report: heartbeat times move; after an outage (the node controller set the
+/// conditions Unknown) the kubelet posts healthy conditions again, as a restarted kubelet does.
 pub fn report(k: &Kubelet, api: &mut ApiServer) {
     let Some(node) = api.get_kind("Node", "", &k.node) else { return };
     let mut n = (*node).clone();
     let now = rfc3339(api.now);
-    for c in n.pointer_mut("/status/conditions").and_then(Value::as_array_mut).into_iter().flatten() {
-        c["lastHeartbeatTime"] = json!(now);
+    let healthy = n.pointer("/status/conditions").and_then(Value::as_array).is_some_and(|cs| cs.iter().all(|c| c.get("reason").and_then(Value::as_str) != Some("NodeStatusUnknown")));
+    if healthy {
+        for c in n.pointer_mut("/status/conditions").and_then(Value::as_array_mut).into_iter().flatten() {
+            c["lastHeartbeatTime"] = json!(now);
+        }
+    } else {
+        n["status"]["conditions"] = conditions(api, true, &now);
     }
     let _ = api.update(n, Subresource::Status);
+    if !healthy {
+        api.record_event(&node, "", "Normal", "NodeReady", &format!("Node {} status is now: NodeReady", k.node), k.source());
+    }
+}
+
+/// True when the node controller marked this node's status Unknown.
+pub fn marked_unknown(k: &Kubelet, api: &ApiServer) -> bool {
+    api.get_kind("Node", "", &k.node).and_then(|n| n.pointer("/status/conditions").and_then(Value::as_array).map(|cs| cs.iter().any(|c| c.get("reason").and_then(Value::as_str) == Some("NodeStatusUnknown")))).unwrap_or(false)
 }
 
 pub fn renew_lease(k: &Kubelet, api: &mut ApiServer) {

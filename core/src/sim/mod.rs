@@ -101,7 +101,7 @@ impl Cluster {
         self.queue.push(Reverse(Timer { at: at.max(self.api.now), seq: self.seq, wake }));
     }
 
-    fn take_timers(&mut self, t: Timers) {
+    pub(crate) fn take_timers(&mut self, t: Timers) {
         for (at, w) in t.pending {
             self.push(at, w);
         }
@@ -199,7 +199,7 @@ impl Cluster {
                 }
             }
             Wake::Scheduler => self.scheduler.flush(),
-            Wake::Controller(name) => self.controllers.wake(name),
+            Wake::Controller(name) => self.controllers.wake(name, self.api.now),
         }
         self.controllers.reconcile(&mut self.api, &mut timers);
         self.take_timers(timers);
