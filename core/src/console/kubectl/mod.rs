@@ -10,6 +10,7 @@ pub mod info;
 pub mod modify;
 pub mod output;
 pub mod printers;
+pub mod rollout;
 pub mod wait;
 
 use super::{Console, Out};
@@ -51,6 +52,9 @@ pub fn run(c: &mut Console, words: &[String], stdin: &str) -> Out {
         "version" => info::version(&rest),
         "explain" => info::explain(c, &rest),
         "wait" => wait::run(c, &rest),
+        "scale" => rollout::scale(c, &rest),
+        "set" => rollout::set(c, &rest),
+        "rollout" => rollout::rollout(c, &rest),
         "exec" => info::exec(c, &rest),
         "cluster-info" => Out::ok("Kubernetes control plane is running at https://172.30.1.2:6443\nCoreDNS is running at https://172.30.1.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n"),
         "help" | "--help" | "-h" => Out::ok(info::USAGE),
