@@ -5,6 +5,7 @@
 
 pub mod images;
 pub mod node_status;
+pub mod runtime;
 
 use crate::api::quantity::Quantity;
 use crate::api::time::{rfc3339, Millis};
@@ -37,7 +38,47 @@ struct PodRuntime {
     name: String,
     stage: Stage,
     ip: String,
+    ctrs: Vec<Ctr>,
 }
+
+/// A finished container run.
+#[derive(Clone, Debug)]
+struct Term {
+    code: i32,
+    started: Millis,
+    finished: Millis,
+    container_id: String,
+}
+
+#[derive(Clone, Debug)]
+enum CState {
+    Running { since: Millis, exit_at: Option<Millis> },
+    Exited(Term),
+    /// CrashLoopBackOff until `until`
+    BackOff { until: Millis, delay: Millis },
+}
+
+/// One container of a running pod, as the kubelet and the runtime track it.
+#[derive(Clone, Debug)]
+pub struct Ctr {
+    name: String,
+    /// the image as the pod spec names it
+    image: String,
+    image_full: String,
+    image_id: String,
+    container_id: String,
+    program: runtime::Program,
+    restarts: i64,
+    crashes: u32,
+    state: CState,
+    last: Option<Term>,
+    pub logs: String,
+    pub previous_logs: Option<String>,
+}
+
+/// kubelet's container restart back-off: 10 s doubling to 5 minutes.
+const BACKOFF_INITIAL: Millis = 10_000;
+const BACKOFF_MAX: Millis = 300_000;
 
 #[derive(Clone, Debug)]
 pub struct Kubelet {
@@ -135,7 +176,7 @@ impl Kubelet {
         }
         // hostNetwork pods share the node's address
         let ip = if pod.pointer("/spec/hostNetwork") == Some(&json!(true)) { self.internal_ip() } else { self.alloc_ip() };
-        self.pods.insert(uid.to_string(), PodRuntime { ns: crate::api::namespace(pod).into(), name: crate::api::name(pod).into(), stage: Stage::Creating, ip: ip.clone() });
+        self.pods.insert(uid.to_string(), PodRuntime { ns: crate::api::namespace(pod).into(), name: crate::api::name(pod).into(), stage: Stage::Creating, ip: ip.clone(), ctrs: vec![] });
         let mut p = pod.clone();
         let now = api.now;
         let host_ip = self.internal_ip();
@@ -304,17 +345,94 @@ impl Kubelet {
                     timers.at(now + backoff, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid.to_string()) });
                     return;
                 }
-                self.start_containers(api, &pod, &rt, uid);
+                self.start_containers(api, &pod, uid, timers);
             }
-            Stage::Running => {}
+            Stage::Running => self.run_containers(api, &pod, uid, timers),
         }
     }
 
-    fn start_containers(&mut self, api: &mut ApiServer, pod: &Value, rt: &PodRuntime, uid: &str) {
+    /// The logs of a container (`kubectl logs`), current or previous run.
+    pub fn logs(&self, pod_uid: &str, container: Option<&str>, previous: bool) -> Result<String, String> {
+        let Some(rt) = self.pods.get(pod_uid) else { return Err("no logs".into()) };
+        let c = match container {
+            Some(n) => rt.ctrs.iter().find(|c| c.name == n).ok_or_else(|| format!("container {} is not valid for pod {}", n, rt.name))?,
+            None => rt.ctrs.first().ok_or_else(|| "no containers".to_string())?,
+        };
+        if previous {
+            return c.previous_logs.clone().ok_or_else(|| format!("previous terminated container \"{}\" in pod \"{}\" not found", c.name, rt.name));
+        }
+        Ok(c.logs.clone())
+    }
+
+    /// Exits, restarts and back-offs due now; then the pod's status and its next wake-up.
+    fn run_containers(&mut self, api: &mut ApiServer, pod: &Value, uid: &str, timers: &mut Timers) {
         let now = api.now;
-        let mut p = pod.clone();
-        let mut statuses = vec![];
-        for (name, image, _) in containers(pod) {
+        let policy = crate::api::str_at(pod, "/spec/restartPolicy").to_string();
+        let pod_ref = format!("{}_{}({})", crate::api::name(pod), crate::api::namespace(pod), uid);
+        let mut events: Vec<(String, &'static str, &'static str, String)> = vec![];
+        let Some(rt) = self.pods.get_mut(uid) else { return };
+        for c in rt.ctrs.iter_mut() {
+            if let CState::Running { since, exit_at: Some(at) } = c.state {
+                if at <= now {
+                    let code = match &c.program {
+                        runtime::Program::Exits { code, .. } => *code,
+                        runtime::Program::Forever { .. } => 0,
+                    };
+                    let term = Term { code, started: since, finished: at, container_id: c.container_id.clone() };
+                    let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
+                    if !restart {
+                        c.state = CState::Exited(term);
+                        continue;
+                    }
+                    c.crashes += 1;
+                    c.last = Some(term);
+                    if c.crashes == 1 {
+                        // the first restart is immediate; back-off starts after that
+                        restart_ctr(c, now, &mut api.rng);
+                        events.push((c.name.clone(), "Normal", "Pulled", format!("Container image \"{}\" already present on machine and can be accessed by the pod", c.image_full_short())));
+                        events.push((c.name.clone(), "Normal", "Created", format!("Created container: {}", c.name)));
+                        events.push((c.name.clone(), "Normal", "Started", format!("Started container {}", c.name)));
+                    } else {
+                        let delay = (BACKOFF_INITIAL << (c.crashes - 2).min(10)).min(BACKOFF_MAX);
+                        c.state = CState::BackOff { until: now + delay, delay };
+                        events.push((c.name.clone(), "Warning", "BackOff", format!("Back-off restarting failed container {} in pod {}", c.name, pod_ref)));
+                    }
+                }
+            }
+            if let CState::BackOff { until, .. } = c.state {
+                if until <= now {
+                    restart_ctr(c, now, &mut api.rng);
+                    events.push((c.name.clone(), "Normal", "Pulled", format!("Container image \"{}\" already present on machine and can be accessed by the pod", c.image_full_short())));
+                    events.push((c.name.clone(), "Normal", "Created", format!("Created container: {}", c.name)));
+                    events.push((c.name.clone(), "Normal", "Started", format!("Started container {}", c.name)));
+                }
+            }
+        }
+        let next = rt
+            .ctrs
+            .iter()
+            .filter_map(|c| match c.state {
+                CState::Running { exit_at, .. } => exit_at,
+                CState::BackOff { until, .. } => Some(until),
+                CState::Exited(_) => None,
+            })
+            .min();
+        let rt = rt.clone();
+        for (name, typ, reason, msg) in events {
+            api.record_event(pod, &format!("spec.containers{{{}}}", name), typ, reason, &msg, self.source());
+        }
+        write_status(api, pod, &rt, &pod_ref);
+        if let Some(at) = next {
+            timers.at(at, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid.to_string()) });
+        }
+    }
+
+    fn start_containers(&mut self, api: &mut ApiServer, pod: &Value, uid: &str, timers: &mut Timers) {
+        let now = api.now;
+        let mut ctrs = vec![];
+        for c in pod.pointer("/spec/containers").and_then(Value::as_array).into_iter().flatten() {
+            let name = crate::api::str_at(c, "/name").to_string();
+            let image = crate::api::str_at(c, "/image").to_string();
             let (repo, tag) = images::normalize(&image);
             let size = images::lookup(&image).map_or(0, |(s, _)| s);
             if !self.image_present(api, &image) && container_field(pod, &name, "imagePullPolicy") != "Never" {
@@ -325,41 +443,131 @@ impl Kubelet {
             api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Created", &format!("Created container: {}", name), self.source());
             api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Started", &format!("Started container {}", name), self.source());
             let full = if repo.contains('.') || repo.contains(':') { format!("{}:{}", repo, tag) } else if repo.contains('/') { format!("docker.io/{}:{}", repo, tag) } else { format!("docker.io/library/{}:{}", repo, tag) };
-            let digest = format!("{:016x}{:016x}{:016x}{:016x}", api.rng.next_u64(), api.rng.next_u64(), api.rng.next_u64(), api.rng.next_u64());
-            let cid = format!("{:016x}{:016x}{:016x}{:016x}", api.rng.next_u64(), api.rng.next_u64(), api.rng.next_u64(), api.rng.next_u64());
-            statuses.push(json!({
-                "containerID": format!("containerd://{}", cid),
-                "image": full,
-                "imageID": format!("{}@sha256:{}", full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r), digest),
-                "lastState": {},
-                "name": name,
-                "ready": true,
-                "restartCount": 0,
-                "started": true,
-                "state": {"running": {"startedAt": rfc3339(now)}},
-            }));
+            let digest = hex64(&mut api.rng);
+            let program = runtime::program(c);
+            let mut ctr = Ctr {
+                name,
+                image: image.clone(),
+                image_id: format!("{}@sha256:{}", full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r), digest),
+                image_full: full,
+                container_id: String::new(),
+                program,
+                restarts: 0,
+                crashes: 0,
+                state: CState::Exited(Term { code: 0, started: now, finished: now, container_id: String::new() }),
+                last: None,
+                logs: String::new(),
+                previous_logs: None,
+            };
+            start_ctr(&mut ctr, now, &mut api.rng);
+            ctrs.push(ctr);
         }
-        p["status"]["containerStatuses"] = json!(statuses);
-        p["status"]["phase"] = json!("Running");
-        p["status"]["podIP"] = json!(rt.ip);
-        p["status"]["podIPs"] = json!([{"ip": rt.ip}]);
-        set_condition(&mut p, "PodReadyToStartContainers", "True", None, None, now);
-        set_condition(&mut p, "Ready", "True", None, None, now);
-        set_condition(&mut p, "ContainersReady", "True", None, None, now);
-        for c in p["status"]["conditions"].as_array_mut().into_iter().flatten() {
-            if let Some(m) = c.as_object_mut() {
-                if m.get("status") == Some(&json!("True")) {
-                    m.remove("reason");
-                    m.remove("message");
-                }
-            }
-        }
-        sort_conditions(&mut p);
-        let _ = api.update(p, Subresource::Status);
         if let Some(r) = self.pods.get_mut(uid) {
             r.stage = Stage::Running;
+            r.ctrs = ctrs;
+        }
+        self.run_containers(api, pod, uid, timers);
+    }
+}
+
+fn hex64(rng: &mut crate::sim::rng::Rng) -> String {
+    format!("{:016x}{:016x}{:016x}{:016x}", rng.next_u64(), rng.next_u64(), rng.next_u64(), rng.next_u64())
+}
+
+impl Ctr {
+    /// The image as the kubelet's events name it (as the pod spec wrote it).
+    fn image_full_short(&self) -> &str {
+        &self.image
+    }
+}
+
+fn start_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng) {
+    c.container_id = format!("containerd://{}", hex64(rng));
+    let (exit_at, logs) = match &c.program {
+        runtime::Program::Exits { after, logs, .. } => (Some(now + after), logs.clone()),
+        runtime::Program::Forever { logs } => (None, logs.clone()),
+    };
+    c.logs = logs;
+    c.state = CState::Running { since: now, exit_at };
+}
+
+fn restart_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng) {
+    c.previous_logs = Some(std::mem::take(&mut c.logs));
+    c.restarts += 1;
+    start_ctr(c, now, rng);
+}
+
+fn term_json(t: &Term) -> Value {
+    json!({"terminated": {"containerID": t.container_id, "exitCode": t.code, "finishedAt": rfc3339(t.finished), "reason": if t.code == 0 { "Completed" } else { "Error" }, "startedAt": rfc3339(t.started)}})
+}
+
+/// The pod status the kubelet's status manager writes from the containers' states.
+fn write_status(api: &mut ApiServer, pod: &Value, rt: &PodRuntime, pod_ref: &str) {
+    let now = api.now;
+    let Some(cur) = api.get_kind("Pod", &rt.ns, &rt.name) else { return };
+    let mut p = (*cur).clone();
+    let statuses: Vec<Value> = rt
+        .ctrs
+        .iter()
+        .map(|c| {
+            let (state, ready, started, cid) = match &c.state {
+                CState::Running { since, .. } => (json!({"running": {"startedAt": rfc3339(*since)}}), true, true, c.container_id.clone()),
+                CState::Exited(t) => (term_json(t), false, false, t.container_id.clone()),
+                CState::BackOff { delay, .. } => (
+                    json!({"waiting": {"message": format!("back-off {} restarting failed container={} pod={}", crate::api::time::go_duration(*delay), c.name, pod_ref), "reason": "CrashLoopBackOff"}}),
+                    false,
+                    false,
+                    c.last.as_ref().map(|t| t.container_id.clone()).unwrap_or_default(),
+                ),
+            };
+            json!({
+                "containerID": cid,
+                "image": c.image_full,
+                "imageID": c.image_id,
+                "lastState": c.last.as_ref().map(term_json).unwrap_or(json!({})),
+                "name": c.name,
+                "ready": ready,
+                "restartCount": c.restarts,
+                "started": started,
+                "state": state,
+            })
+        })
+        .collect();
+    p["status"]["containerStatuses"] = json!(statuses);
+    p["status"]["podIP"] = json!(rt.ip);
+    p["status"]["podIPs"] = json!([{"ip": rt.ip}]);
+    let all_exited = rt.ctrs.iter().all(|c| matches!(c.state, CState::Exited(_)));
+    let all_running = rt.ctrs.iter().all(|c| matches!(c.state, CState::Running { .. }));
+    let phase = if all_exited && !rt.ctrs.is_empty() {
+        if rt.ctrs.iter().all(|c| matches!(&c.state, CState::Exited(t) if t.code == 0)) { "Succeeded" } else { "Failed" }
+    } else {
+        "Running"
+    };
+    p["status"]["phase"] = json!(phase);
+    set_condition(&mut p, "PodReadyToStartContainers", if all_exited { "False" } else { "True" }, None, None, now);
+    if all_running {
+        set_condition(&mut p, "Ready", "True", None, None, now);
+        set_condition(&mut p, "ContainersReady", "True", None, None, now);
+    } else if all_exited {
+        set_condition(&mut p, "Ready", "False", Some("PodCompleted"), None, now);
+        set_condition(&mut p, "ContainersReady", "False", Some("PodCompleted"), None, now);
+    } else {
+        let names: Vec<&str> = rt.ctrs.iter().filter(|c| !matches!(c.state, CState::Running { .. })).map(|c| c.name.as_str()).collect();
+        let msg = format!("containers with unready status: [{}]", names.join(" "));
+        set_condition(&mut p, "Ready", "False", Some("ContainersNotReady"), Some(&msg), now);
+        set_condition(&mut p, "ContainersReady", "False", Some("ContainersNotReady"), Some(&msg), now);
+    }
+    for c in p["status"]["conditions"].as_array_mut().into_iter().flatten() {
+        if let Some(m) = c.as_object_mut() {
+            if m.get("status") == Some(&json!("True")) {
+                m.remove("reason");
+                m.remove("message");
+            }
         }
     }
+    sort_conditions(&mut p);
+    let _ = pod;
+    let _ = api.update(p, Subresource::Status);
 }
 
 /// (name, image, first word of the command) of each container.

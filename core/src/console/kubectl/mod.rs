@@ -7,6 +7,7 @@ pub mod create;
 pub mod describe;
 pub mod get;
 pub mod info;
+pub mod logs;
 pub mod modify;
 pub mod output;
 pub mod printers;
@@ -53,6 +54,7 @@ pub fn run(c: &mut Console, words: &[String], stdin: &str) -> Out {
         "explain" => info::explain(c, &rest),
         "wait" => wait::run(c, &rest),
         "scale" => rollout::scale(c, &rest),
+        "logs" => logs::run(c, &rest),
         "set" => rollout::set(c, &rest),
         "rollout" => rollout::rollout(c, &rest),
         "exec" => info::exec(c, &rest),

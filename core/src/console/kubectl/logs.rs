@@ -1,0 +1,50 @@
+//! `kubectl logs POD [-c CONTAINER] [--previous] [-f]`: what the container printed, from the
+//! kubelet that runs it (`-f` returns what exists so far: the console does not stream).
+
+use super::args::{self, boolean, val};
+use crate::console::{Console, Out};
+
+pub fn run(c: &mut Console, words: &[String]) -> Out {
+    let a = match args::parse("kubectl logs", words, &[val("container", Some('c')), boolean("previous", Some('p')), boolean("follow", Some('f')), val("tail", None), boolean("timestamps", None), val("since", None), boolean("all-containers", None), val("selector", Some('l'))]) {
+        Ok(a) => a,
+        Err(e) => return Out::err(e),
+    };
+    let Some(target) = a.pos.first() else { return Out::err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples") };
+    let name = target.strip_prefix("pod/").or_else(|| target.strip_prefix("pods/")).unwrap_or(target);
+    let ns = a.get("namespace").unwrap_or("default");
+    let Some(pod) = c.cluster.api.get_kind("Pod", ns, name) else { return Out::err(format!("Error from server (NotFound): pods \"{}\" not found", name)) };
+    let containers: Vec<String> = pod.pointer("/spec/containers").and_then(serde_json::Value::as_array).into_iter().flatten().filter_map(|x| x.get("name").and_then(serde_json::Value::as_str).map(String::from)).collect();
+    let container = match a.get("container") {
+        Some(cn) => {
+            if !containers.iter().any(|x| x == cn) {
+                return Out::err(format!("error: container {} is not valid for pod {}", cn, name));
+            }
+            cn.to_string()
+        }
+        None if containers.len() > 1 => return Out::err(format!("error: a container name must be specified for pod {}, choose one of: [{}]", name, containers.join(" "))),
+        None => containers.first().cloned().unwrap_or_default(),
+    };
+    let node = crate::api::str_at(&pod, "/spec/nodeName");
+    let uid = crate::api::str_at(&pod, "/metadata/uid");
+    let waiting = pod.pointer("/status/containerStatuses").and_then(serde_json::Value::as_array).and_then(|cs| cs.iter().find(|s| s.get("name").and_then(serde_json::Value::as_str) == Some(container.as_str()))).and_then(|s| s.pointer("/state/waiting/reason")).and_then(serde_json::Value::as_str).map(String::from);
+    let logs = c.cluster.kubelets.get(node).map(|k| k.logs(uid, Some(&container), a.on("previous")));
+    match logs {
+        Some(Ok(text)) => {
+            let text = match a.get("tail").and_then(|t| t.parse::<usize>().ok()) {
+                Some(n) => {
+                    let lines: Vec<&str> = text.lines().collect();
+                    lines[lines.len().saturating_sub(n)..].iter().map(|l| format!("{}\n", l)).collect()
+                }
+                None => text,
+            };
+            Out::ok(text)
+        }
+        Some(Err(e)) if a.on("previous") => Out::err(format!("Error from server (BadRequest): {}", e)),
+        _ => match waiting.as_deref() {
+            Some(reason @ ("ContainerCreating" | "PodInitializing")) => Out::err(format!("Error from server (BadRequest): container \"{}\" in pod \"{}\" is waiting to start: {}", container, name, reason)),
+            Some("ErrImagePull") | Some("ImagePullBackOff") => Out::err(format!("Error from server (BadRequest): container \"{}\" in pod \"{}\" is waiting to start: trying and failing to pull image", container, name)),
+            _ if node.is_empty() => Out::err(format!("Error from server (BadRequest): container \"{}\" in pod \"{}\" is waiting to start: ContainerCreating", container, name)),
+            _ => Out::ok(""),
+        },
+    }
+}
