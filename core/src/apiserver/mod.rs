@@ -113,6 +113,9 @@ impl ApiServer {
         if GENERATION.contains(&r.kind) {
             meta.insert("generation".into(), json!(1));
         }
+        if r.kind == "Job" {
+            job_selector(&mut obj);
+        }
         if r.kind == "Service" && !dry_run {
             self.allocate_service(&mut obj)?;
         }
@@ -320,6 +323,21 @@ impl ApiServer {
             }
         }
         Ok(())
+    }
+}
+
+/// The Job strategy's PrepareForCreate: unless spec.manualSelector, the selector and the
+/// template labels carry the job's uid and name (batch.kubernetes.io/controller-uid, job-name,
+/// and their legacy unprefixed forms).
+fn job_selector(job: &mut Value) {
+    if job.pointer("/spec/manualSelector") == Some(&json!(true)) {
+        return;
+    }
+    let uid = crate::api::str_at(job, "/metadata/uid").to_string();
+    let name = crate::api::name(job).to_string();
+    job["spec"]["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
+    for (k, v) in [("batch.kubernetes.io/controller-uid", &uid), ("batch.kubernetes.io/job-name", &name), ("controller-uid", &uid), ("job-name", &name)] {
+        crate::api::set_at(job, &format!("/spec/template/metadata/labels/{}", k.replace('/', "~1")), json!(v));
     }
 }
 

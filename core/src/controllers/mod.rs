@@ -4,6 +4,7 @@
 pub mod daemonset;
 pub mod deployment;
 pub mod garbage_collector;
+pub mod job;
 pub mod namespace;
 pub mod namespace_defaults;
 pub mod nodelifecycle;
@@ -23,11 +24,12 @@ pub struct ControllerManager {
     pub deployment: deployment::DeploymentController,
     pub daemonset: daemonset::DaemonSetController,
     pub nodelifecycle: nodelifecycle::NodeLifecycleController,
+    pub job: job::JobController,
 }
 
 impl Default for ControllerManager {
     fn default() -> Self {
-        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default(), nodelifecycle: Default::default() }
+        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default(), nodelifecycle: Default::default(), job: Default::default() }
     }
 }
 
@@ -39,12 +41,14 @@ impl ControllerManager {
         self.replicaset.on_event(ev);
         self.deployment.on_event(ev);
         self.daemonset.on_event(ev);
+        self.job.on_event(ev);
     }
 
     pub fn wake(&mut self, name: &str, now: crate::api::time::Millis) {
         match name {
             nodelifecycle::NAME => self.nodelifecycle.wake(true, now),
             nodelifecycle::EVICTION => self.nodelifecycle.wake(false, now),
+            job::NAME => self.job.wake(now),
             _ => {}
         }
     }
@@ -61,5 +65,6 @@ impl ControllerManager {
         self.replicaset.reconcile(api);
         self.daemonset.reconcile(api);
         self.nodelifecycle.reconcile(api, timers);
+        self.job.reconcile(api, timers);
     }
 }

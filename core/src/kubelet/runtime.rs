@@ -57,6 +57,8 @@ fn run_argv(argv: &[String], interactive: bool) -> Program {
             None if interactive => Program::Forever { logs: String::new() },
             None => Program::Exits { after: PROCESS_MS, code: 0, logs: String::new() },
         },
+        // one-liners (`perl -e …`, `python -c …`) compute for a moment and exit
+        "perl" | "python" | "python3" | "node" | "ruby" if argv.iter().any(|a| a == "-e" || a == "-c" || a.starts_with("-M")) => Program::Exits { after: 2_000, code: 0, logs: String::new() },
         _ => script(&argv.iter().map(|a| if a.contains(' ') { format!("'{}'", a) } else { a.clone() }).collect::<Vec<_>>().join(" ")),
     }
 }
