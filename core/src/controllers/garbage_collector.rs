@@ -48,3 +48,30 @@ impl GarbageCollector {
         }
     }
 }
+
+/// Every object with an ownerReference to `uid`.
+pub fn dependents(api: &ApiServer, uid: &str) -> Vec<(&'static crate::api::resources::ResourceInfo, String, String)> {
+    let mut out = vec![];
+    for r in RESOURCES.iter().filter(|r| r.kind != "Binding" && r.kind != "Event") {
+        for obj in api.list(r, None) {
+            let owned = obj.pointer("/metadata/ownerReferences").and_then(Value::as_array).is_some_and(|o| o.iter().any(|x| x.get("uid").and_then(Value::as_str) == Some(uid)));
+            if owned {
+                out.push((r, crate::api::namespace(&obj).to_string(), crate::api::name(&obj).to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// propagationPolicy Orphan: dependents lose their ownerReference to `uid` and stay.
+pub fn orphan(api: &mut ApiServer, uid: &str) {
+    for (r, ns, name) in dependents(api, uid) {
+        if let Ok(obj) = api.get(r, &ns, &name) {
+            let mut v = (*obj).clone();
+            if let Some(refs) = v.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
+                refs.retain(|x| x.get("uid").and_then(Value::as_str) != Some(uid));
+            }
+            let _ = api.update(v, crate::apiserver::Subresource::Main);
+        }
+    }
+}

@@ -163,10 +163,10 @@ pub fn run(c: &mut Console, verb: Verb, words: &[String], stdin: &str) -> Out {
                 Verb::Apply => apply_one(c, r, &mut obj, &ns, dry),
                 Verb::Create => create_one(c, r, &mut obj, &ns, dry, &source, a.on("save-config")),
                 Verb::Replace => replace_one(c, r, &mut obj, &ns, dry, &source, a.on("force")),
-                Verb::Delete => {
-                    let grace = super::modify::grace_from(&a);
-                    super::modify::delete_one(c, r, &ns, crate::api::name(&obj), grace, dry, a.on("ignore-not-found"), a.get("wait") != Some("false"))
-                }
+                Verb::Delete => match super::modify::DeleteOpts::from_args(&a) {
+                    Ok(opts) => super::modify::delete_one(c, r, &ns, crate::api::name(&obj), &opts),
+                    Err(e) => Err(e),
+                },
             };
             match res {
                 Ok(msg) => {

@@ -33,15 +33,57 @@ fn deleted_msg(r: &ResourceInfo, name: &str, ns: &str, force: bool) -> String {
     }
 }
 
+/// kubectl delete's options.
+pub struct DeleteOpts {
+    pub grace: Option<i64>,
+    pub dry: &'static str,
+    pub ignore_not_found: bool,
+    pub wait: bool,
+    /// --cascade: background (default), foreground or orphan
+    pub cascade: String,
+}
+
+impl DeleteOpts {
+    pub fn from_args(a: &Args) -> Result<DeleteOpts, String> {
+        let cascade = match a.get("cascade").unwrap_or("background") {
+            "background" | "true" => "background",
+            "foreground" => "foreground",
+            "orphan" | "false" => "orphan",
+            other => return Err(format!("error: invalid cascade value ({}). Must be \"background\", \"foreground\", or \"orphan\"", other)),
+        };
+        Ok(DeleteOpts {
+            grace: grace_from(a),
+            dry: if matches!(a.get("dry-run"), Some("client") | Some("server") | Some("true")) { " (dry run)" } else { "" },
+            ignore_not_found: a.on("ignore-not-found"),
+            wait: a.get("wait") != Some("false"),
+            cascade: cascade.to_string(),
+        })
+    }
+}
+
 /// Deletes one object; with `wait`, virtual time runs until it is gone (kubectl waits too).
-#[allow(clippy::too_many_arguments)]
-pub fn delete_one(c: &mut Console, r: &'static ResourceInfo, ns: &str, name: &str, grace: Option<i64>, dry: &str, ignore_not_found: bool, wait: bool) -> Result<String, String> {
+pub fn delete_one(c: &mut Console, r: &'static ResourceInfo, ns: &str, name: &str, o: &DeleteOpts) -> Result<String, String> {
+    let (grace, dry, ignore_not_found, wait) = (o.grace, o.dry, o.ignore_not_found, o.wait);
     let ns = if r.namespaced { ns } else { "" };
     if !dry.is_empty() {
         c.cluster.api.get(r, ns, name).map_err(|e| e.kubectl())?;
         return Ok(format!("{}{}", deleted_msg(r, name, ns, false), dry));
     }
     let force = grace == Some(0);
+    // propagationPolicy: orphan strips the dependents' ownerReferences first; foreground
+    // removes the dependents before the owner (the garbage collector does background)
+    if let Ok(obj) = c.cluster.api.get(r, ns, name) {
+        let uid = crate::api::str_at(&obj, "/metadata/uid").to_string();
+        match o.cascade.as_str() {
+            "orphan" => crate::controllers::garbage_collector::orphan(&mut c.cluster.api, &uid),
+            "foreground" => {
+                for (dr, dns, dname) in crate::controllers::garbage_collector::dependents(&c.cluster.api, &uid) {
+                    let _ = delete_one(c, dr, &dns, &dname, o);
+                }
+            }
+            _ => {}
+        }
+    }
     match c.cluster.api.delete(r, ns, name, grace) {
         Err(e) if ignore_not_found && e.reason == "NotFound" => return Ok(String::new()),
         Err(e) => return Err(e.kubectl()),
@@ -108,11 +150,13 @@ pub fn delete(c: &mut Console, words: &[String], stdin: &str) -> Out {
         Err(e) => return e,
     };
     let (ns, all_ns) = get::namespace(&a);
-    let grace = grace_from(&a);
-    if a.on("force") && grace.is_none() {
+    let opts = match DeleteOpts::from_args(&a) {
+        Ok(o) => o,
+        Err(e) => return Out::err(e),
+    };
+    if a.on("force") && opts.grace.is_none() {
         return Out::err("error: --force and --grace-period greater than 0 cannot be specified together");
     }
-    let dry = if matches!(a.get("dry-run"), Some("client") | Some("server") | Some("true")) { " (dry run)" } else { "" };
     let mut out = Out::ok("");
     let mut errors = vec![];
     let mut found = 0;
@@ -121,7 +165,7 @@ pub fn delete(c: &mut Console, words: &[String], stdin: &str) -> Out {
         for o in objs {
             found += 1;
             let ons = crate::api::namespace(&o).to_string();
-            match delete_one(c, t.r, &ons, crate::api::name(&o), grace, dry, a.on("ignore-not-found"), a.get("wait") != Some("false")) {
+            match delete_one(c, t.r, &ons, crate::api::name(&o), &opts) {
                 Ok(m) if !m.is_empty() => {
                     out.stdout.push_str(&m);
                     out.stdout.push('\n');
