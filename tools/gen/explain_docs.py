@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Generates core/src/console/explain/docs.json: the API field documentation `kubectl explain`
-prints, for the kinds kubesim serves, from the doc comments of k8s-openapi's v1_37 bindings
-(which carry the Kubernetes OpenAPI descriptions verbatim).
+"""Generates, from k8s-openapi's v1_37 bindings (the Kubernetes OpenAPI definitions):
+- core/src/console/explain/docs.json: the field documentation `kubectl explain` prints;
+- core/src/apiserver/schema.json: field names, Go types and required marks for every type
+  reachable from the kinds kubesim serves — what the apiserver's strict decoding checks.
 
 Run from the repository root after `cargo fetch`:  python3 tools/gen/explain_docs.py
 """
@@ -63,6 +64,8 @@ for f in glob.glob(os.path.join(SRC, "**", "*.rs"), recursive=True):
     mod = os.path.relpath(os.path.dirname(f), SRC)
     by_path["crate::" + mod.replace(os.sep, "::") + "::" + p[1]] = p
 
+GO_SCALAR = {"std::string::String": "string", "String": "string", "i32": "int32", "i64": "int64", "f64": "float64", "bool": "bool", "crate::ByteString": "bytes"}
+
 SPECIAL = {
     "crate::apimachinery::pkg::apis::meta::v1::Time": "string",
     "crate::apimachinery::pkg::apis::meta::v1::MicroTime": "string",
@@ -77,7 +80,27 @@ SPECIAL = {
 }
 
 defs = {}
+schema = {}
 queue = []
+
+def go_type(t):
+    """Rust type -> the type strict decoding checks: Go scalar names, []X, map[string]X, @def."""
+    m = re.fullmatch(r"Option<(.+)>", t)
+    if m:
+        t = m.group(1)
+    m = re.fullmatch(r"(?:std::vec::)?Vec<(.+)>", t)
+    if m:
+        return "[]" + go_type(m.group(1))
+    m = re.fullmatch(r"std::collections::BTreeMap<[^,]+, (.+)>", t)
+    if m:
+        return "map[string]" + go_type(m.group(1))
+    if t in GO_SCALAR:
+        return GO_SCALAR[t]
+    if t in SPECIAL:
+        return SPECIAL[t]
+    if t in by_path:
+        return "@" + by_path[t][0]
+    return "Object"
 
 def type_of(t):
     """Rust type -> (explain type with @def refs, required)."""
@@ -121,7 +144,9 @@ while queue:
     seen.add(t)
     defid, name, desc, fields, names = by_path[t]
     out = []
+    sch = []
     for rust, typ, doc in fields:
+        sch.append([names.get(rust, rust), go_type(typ), 0 if typ.startswith("Option<") or names.get(rust, rust) == "metadata" else 1])
         js = names.get(rust, rust)
         ty, req = type_of(typ)
         out.append([js, ty, 1 if req and js != "metadata" else 0, doc])
@@ -131,6 +156,9 @@ while queue:
         out.append(["kind", "string", 0, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"])
     out.sort(key=lambda f: f[0])
     defs[defid] = {"d": desc, "f": out}
+    schema[defid] = {"n": name, "f": sch}
 
 json.dump({"roots": roots, "defs": defs}, open("core/src/console/explain/docs.json", "w"), separators=(",", ":"), sort_keys=True)
+json.dump({"roots": roots, "defs": schema}, open("core/src/apiserver/schema.json", "w"), separators=(",", ":"), sort_keys=True)
+print(os.path.getsize("core/src/apiserver/schema.json"), "bytes of schema")
 print(len(defs), "definitions,", os.path.getsize("core/src/console/explain/docs.json"), "bytes")

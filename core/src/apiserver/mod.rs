@@ -208,10 +208,16 @@ impl ApiServer {
         if cmp == *old {
             return Ok(old);
         }
-        self.store.update(&key, obj, Some(old_rv)).map_err(|e| match e {
+        // an object being deleted goes once its last finalizer is removed
+        let finalized = r.kind != "Pod" && r.kind != "Namespace" && obj.pointer("/metadata/deletionTimestamp").is_some() && obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_none_or(|f| f.is_empty());
+        let stored = self.store.update(&key, obj, Some(old_rv)).map_err(|e| match e {
             StoreError::NotFound => ApiError::not_found(&r.qualified_plural(), &name),
             _ => ApiError::conflict(&r.qualified_plural(), &name),
-        })
+        })?;
+        if finalized {
+            let _ = self.store.delete(&key, None);
+        }
+        Ok(stored)
     }
 
     /// PATCH with a JSON merge patch or a strategic merge patch.

@@ -77,8 +77,24 @@ pub fn delete_one(c: &mut Console, r: &'static ResourceInfo, ns: &str, name: &st
         match o.cascade.as_str() {
             "orphan" => crate::controllers::garbage_collector::orphan(&mut c.cluster.api, &uid),
             "foreground" => {
-                for (dr, dns, dname) in crate::controllers::garbage_collector::dependents(&c.cluster.api, &uid) {
-                    let _ = delete_one(c, dr, &dns, &dname, o);
+                // the owner is marked first (deletionTimestamp + foregroundDeletion finalizer), so
+                // its controller stops replacing what is being deleted
+                let mut v = (*obj).clone();
+                crate::api::set_at(&mut v, "/metadata/finalizers", serde_json::json!(["foregroundDeletion"]));
+                if c.cluster.api.update(v, Subresource::Main).is_ok() {
+                    let _ = c.cluster.api.delete(r, ns, name, grace);
+                    for (dr, dns, dname) in crate::controllers::garbage_collector::dependents(&c.cluster.api, &uid) {
+                        let _ = delete_one(c, dr, &dns, &dname, o);
+                    }
+                    if let Ok(cur) = c.cluster.api.get(r, ns, name) {
+                        let mut v = (*cur).clone();
+                        crate::api::remove_at(&mut v, "/metadata/finalizers");
+                        let _ = c.cluster.api.update(v, Subresource::Main);
+                    }
+                    c.cluster.settle();
+                    if c.cluster.api.get(r, ns, name).is_err() {
+                        return Ok(deleted_msg(r, name, ns, force));
+                    }
                 }
             }
             _ => {}
