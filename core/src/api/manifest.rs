@@ -28,7 +28,7 @@ pub fn parse_stream(text: &str, source: &str) -> Result<Vec<Value>, String> {
         match v {
             Value::Null => continue,
             Value::Object(_) => {}
-            _ => return Err(format!("error: error parsing {}: error unmarshaling JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", source, json_type(&v))),
+            _ => return Err(format!("error: error parsing {}: error unmarshaling JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", source, super::json_type(&v))),
         }
         if v.get("kind").and_then(Value::as_str).is_some_and(|k| k == "List" || k.ends_with("List")) && v.get("items").is_some() {
             if let Some(items) = v.get("items").and_then(Value::as_array) {
@@ -42,16 +42,6 @@ pub fn parse_stream(text: &str, source: &str) -> Result<Vec<Value>, String> {
         }
     }
     Ok(out)
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::String(_) => "string",
-        Value::Number(_) => "number",
-        Value::Bool(_) => "bool",
-        Value::Array(_) => "array",
-        _ => "object",
-    }
 }
 
 /// serde_yaml says `mapping values are not allowed in this context at line 3 column 8`;

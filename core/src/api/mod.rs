@@ -28,6 +28,18 @@ pub fn kind(v: &Value) -> &str {
     str_at(v, "/kind")
 }
 
+/// The JSON type name of a value, as Go's encoding/json names it in errors.
+pub fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Null => "null",
+    }
+}
+
 /// Sets a value at a JSON pointer, creating objects on the way.
 pub fn set_at(v: &mut Value, pointer: &str, new: Value) {
     let mut cur = v;

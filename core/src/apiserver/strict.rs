@@ -46,17 +46,6 @@ fn schema() -> &'static Schema {
     })
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::String(_) => "string",
-        Value::Number(_) => "number",
-        Value::Bool(_) => "bool",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-        Value::Null => "null",
-    }
-}
-
 /// The type as Go's encoding/json names it in errors.
 fn go_name(typ: &str) -> String {
     if let Some(t) = typ.strip_prefix("[]") {
@@ -90,7 +79,7 @@ impl Walk<'_> {
             return;
         }
         let mismatch = |me: &mut Self, v: &Value| {
-            me.type_error = Some(format!("json: cannot unmarshal {} into Go struct field {}.{} of type {}", json_type(v), parent, go_path, go_name(typ)));
+            me.type_error = Some(format!("json: cannot unmarshal {} into Go struct field {}.{} of type {}", crate::api::json_type(v), parent, go_path, go_name(typ)));
         };
         if v.is_null() {
             return;

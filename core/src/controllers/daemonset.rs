@@ -7,7 +7,7 @@
 use super::replicaset::{controller_uid, is_ready, owner_ref};
 use crate::api::resources;
 use crate::apiserver::events::Source;
-use crate::apiserver::{ApiServer, Subresource};
+use crate::apiserver::ApiServer;
 use crate::scheduler::plugins::{node_affinity, taint_toleration};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
@@ -176,7 +176,7 @@ fn update_status(api: &mut ApiServer, ds: &Value, desired: usize, generation: i6
     let scheduled = pods.iter().filter(|p| !crate::api::str_at(p, "/spec/nodeName").is_empty()).count();
     let ready = pods.iter().filter(|p| is_ready(p)).count();
     let updated = pods.iter().filter(|p| crate::api::str_at(p, "/metadata/labels/pod-template-generation") == generation.to_string()).count();
-    let mut status = json!({
+    let status = json!({
         "currentNumberScheduled": scheduled,
         "desiredNumberScheduled": desired,
         "numberAvailable": ready,
@@ -186,14 +186,5 @@ fn update_status(api: &mut ApiServer, ds: &Value, desired: usize, generation: i6
         "observedGeneration": generation,
         "updatedNumberScheduled": updated,
     });
-    for k in ["numberAvailable", "numberUnavailable", "updatedNumberScheduled"] {
-        if status[k] == json!(0) {
-            status.as_object_mut().map(|m| m.remove(k));
-        }
-    }
-    if cur.get("status") != Some(&status) {
-        let mut v = (*cur).clone();
-        v["status"] = status;
-        let _ = api.update(v, Subresource::Status);
-    }
+    super::write_status(api, &cur, status, &["numberAvailable", "numberUnavailable", "updatedNumberScheduled"]);
 }

@@ -310,7 +310,7 @@ fn update_status(api: &mut ApiServer, d: &Value, new_rs: Option<&Value>, old: &[
     } else {
         cond("Progressing", "True", "ReplicaSetUpdated", format!("ReplicaSet \"{}\" is progressing.", nrs_name))
     };
-    let mut status = json!({
+    let status = json!({
         "observedGeneration": cur.pointer("/metadata/generation").cloned().unwrap_or(json!(1)),
         "replicas": sum("/status/replicas"),
         "updatedReplicas": updated,
@@ -319,11 +319,6 @@ fn update_status(api: &mut ApiServer, d: &Value, new_rs: Option<&Value>, old: &[
         "unavailableReplicas": (desired - available).max(0),
         "conditions": [available_cond, progressing],
     });
-    for k in ["replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas"] {
-        if status[k] == json!(0) {
-            status.as_object_mut().map(|m| m.remove(k));
-        }
-    }
     let mut v = (*cur).clone();
     if let Some(n) = new_rs {
         if let Some(rev) = n.pointer(&format!("/metadata/annotations/{}", REVISION.replace('/', "~1"))) {
@@ -335,10 +330,7 @@ fn update_status(api: &mut ApiServer, d: &Value, new_rs: Option<&Value>, old: &[
             v = (*u).clone();
         }
     }
-    if v.get("status") != Some(&status) {
-        v["status"] = status;
-        let _ = api.update(v, Subresource::Status);
-    }
+    super::write_status(api, &v, status, &["replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas"]);
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::api::cron::Schedule;
 use crate::api::resources;
 use crate::api::time::{parse_rfc3339, rfc3339, Millis};
 use crate::apiserver::events::Source;
-use crate::apiserver::{ApiServer, Subresource};
+use crate::apiserver::ApiServer;
 use crate::sim::{Timers, Wake};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
@@ -192,11 +192,7 @@ fn sync_job(api: &mut ApiServer, job: &Value) -> Option<Millis> {
             api.record_event(job, "", "Warning", reason, message, job_source());
         }
     }
-    if cur.get("status") != Some(&status) {
-        let mut v = (*cur).clone();
-        v["status"] = status;
-        let _ = api.update(v, Subresource::Status);
-    }
+    super::write_status(api, &cur, status, &[]);
     if finished.is_none() { deadline.filter(|d| *d > now) } else { None }
 }
 
@@ -277,11 +273,7 @@ fn sync_cronjob(api: &mut ApiServer, cj: &Value) -> Option<Millis> {
         status["lastSuccessfulTime"] = json!(last_ok);
     }
     if let Some(cur) = api.get_kind("CronJob", &ns, crate::api::name(cj)) {
-        if cur.get("status") != Some(&status) {
-            let mut v = (*cur).clone();
-            v["status"] = status;
-            let _ = api.update(v, Subresource::Status);
-        }
+        super::write_status(api, &cur, status, &[]);
     }
     if suspended { None } else { schedule.next_after(now) }
 }

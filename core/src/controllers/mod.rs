@@ -10,7 +10,8 @@ pub mod namespace_defaults;
 pub mod nodelifecycle;
 pub mod replicaset;
 
-use crate::apiserver::ApiServer;
+use crate::apiserver::{ApiServer, Subresource};
+use serde_json::{json, Value};
 use crate::sim::Timers;
 use crate::store::WatchEvent;
 
@@ -66,5 +67,22 @@ impl ControllerManager {
         self.daemonset.reconcile(api);
         self.nodelifecycle.reconcile(api, timers);
         self.job.reconcile(api, timers);
+    }
+}
+
+/// Writes a controller's status if it changed, leaving out zero counts in `omit_zero` (the
+/// `omitempty` of the Go status types).
+pub fn write_status(api: &mut ApiServer, cur: &Value, mut status: Value, omit_zero: &[&str]) {
+    for k in omit_zero {
+        if status.get(*k) == Some(&json!(0)) {
+            if let Some(m) = status.as_object_mut() {
+                m.remove(*k);
+            }
+        }
+    }
+    if cur.get("status") != Some(&status) {
+        let mut v = cur.clone();
+        v["status"] = status;
+        let _ = api.update(v, Subresource::Status);
     }
 }

@@ -190,22 +190,12 @@ fn update_status(api: &mut ApiServer, kind: &str, rs: &Value, sel: &Selector) {
         template_labels.iter().all(|(k, v)| l.get(k) == Some(v))
     });
     let _ = sel;
-    let mut status = json!({
+    let status = json!({
         "replicas": pods.len(),
         "fullyLabeledReplicas": fully.count(),
         "readyReplicas": ready,
         "availableReplicas": ready,
         "observedGeneration": cur.pointer("/metadata/generation").cloned().unwrap_or(json!(1)),
     });
-    // upstream omits zero counts (omitempty)
-    for k in ["fullyLabeledReplicas", "readyReplicas", "availableReplicas"] {
-        if status[k] == json!(0) {
-            status.as_object_mut().map(|m| m.remove(k));
-        }
-    }
-    if cur.get("status") != Some(&status) {
-        let mut v = (*cur).clone();
-        v["status"] = status;
-        let _ = api.update(v, Subresource::Status);
-    }
+    super::write_status(api, &cur, status, &["fullyLabeledReplicas", "readyReplicas", "availableReplicas"]);
 }
