@@ -237,10 +237,17 @@ impl Console {
                     },
                     _ => std::mem::take(&mut stdin),
                 };
-                let out = self.run_command(&c.words, &input);
+                let mut out = self.run_command(&c.words, &input);
+                if c.stderr_to_stdout {
+                    out.stdout = format!("{}{}", out.stderr, out.stdout);
+                    out.stderr.clear();
+                } else if c.stderr_discard {
+                    out.stderr.clear();
+                }
                 text.push_str(&out.stderr);
                 code = out.code;
                 match &c.stdout_file {
+                    Some((f, _)) if f == "/dev/null" => {}
                     Some((f, append)) => {
                         if let Err(e) = self.files.write(f, &out.stdout, *append) {
                             text.push_str(&format!("bash: {}\n", e));

@@ -11,6 +11,10 @@ pub struct SimpleCommand {
     pub stdin_file: Option<String>,
     /// (file, append)
     pub stdout_file: Option<(String, bool)>,
+    /// `2>&1`: standard error joins standard output (into the pipe or file)
+    pub stderr_to_stdout: bool,
+    /// `2>/dev/null` (or any file): standard error is not shown
+    pub stderr_discard: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,6 +140,24 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, ParseError> {
                     i += 1;
                 }
             }
+            '>' if in_word && (word == "2" || word == "1") => {
+                // `2>&1`, `2>file`, `1>file`
+                let fd = std::mem::take(&mut word);
+                in_word = false;
+                if chars.get(i + 1) == Some(&'&') && chars.get(i + 2).is_some_and(|c| c.is_ascii_digit()) {
+                    toks.push(Tok::Op(if fd == "2" && chars[i + 2] == '1' { "2>&1" } else { "noop" }));
+                    i += 3;
+                } else {
+                    toks.push(Tok::Op(if fd == "2" { "2>" } else { ">" }));
+                    i += 1;
+                }
+            }
+            '&' if chars.get(i + 1) == Some(&'>') => {
+                // `&>file`: both streams
+                flush!();
+                toks.push(Tok::Op("&>"));
+                i += 2;
+            }
             '|' | '&' | ';' | '>' | '<' => {
                 flush!();
                 let next = chars.get(i + 1).copied();
@@ -227,7 +249,21 @@ pub fn parse(s: &str) -> Result<Line, ParseError> {
                 cur.heredoc = Some(line.heredocs.len() - 1);
             }
             Tok::Op(op @ (">" | ">>")) => match it.next() {
+                Some(Tok::Word(f)) if f == "/dev/null" => cur.stdout_file = Some((f, true)),
                 Some(Tok::Word(f)) => cur.stdout_file = Some((f, op == ">>")),
+                _ => return Err(ParseError::Syntax("newline".into())),
+            },
+            Tok::Op("2>&1") => cur.stderr_to_stdout = true,
+            Tok::Op("noop") => {}
+            Tok::Op("2>") => match it.next() {
+                Some(Tok::Word(_)) => cur.stderr_discard = true,
+                _ => return Err(ParseError::Syntax("newline".into())),
+            },
+            Tok::Op("&>") => match it.next() {
+                Some(Tok::Word(f)) => {
+                    cur.stderr_to_stdout = true;
+                    cur.stdout_file = Some((f, false));
+                }
                 _ => return Err(ParseError::Syntax("newline".into())),
             },
             Tok::Op("<") => match it.next() {
@@ -290,6 +326,11 @@ mod tests {
         assert_eq!(l.pipelines[3].connector, Connector::IfFailed);
         let l = parse("kubectl run x --image=nginx --dry-run=client -o yaml > pod.yaml").unwrap();
         assert_eq!(l.pipelines[0].commands[0].stdout_file, Some(("pod.yaml".into(), false)));
+        let l = parse("kubectl drain node01 2>&1 | grep x").unwrap();
+        assert!(l.pipelines[0].commands[0].stderr_to_stdout);
+        assert_eq!(l.pipelines[0].commands[0].words, ["kubectl", "drain", "node01"]);
+        let l = parse("kubectl get po 2>/dev/null").unwrap();
+        assert!(l.pipelines[0].commands[0].stderr_discard);
     }
 
     #[test]

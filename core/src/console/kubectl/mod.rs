@@ -5,6 +5,7 @@ pub mod apply;
 pub mod args;
 pub mod create;
 pub mod describe;
+pub mod drain;
 pub mod get;
 pub mod info;
 pub mod logs;
@@ -49,6 +50,7 @@ pub fn run(c: &mut Console, words: &[String], stdin: &str) -> Out {
         "taint" => modify::taint(c, &rest),
         "cordon" => modify::cordon(c, &rest, true),
         "uncordon" => modify::cordon(c, &rest, false),
+        "drain" => drain::run(c, &rest),
         "api-resources" => info::api_resources(&rest),
         "version" => info::version(&rest),
         "explain" => info::explain(c, &rest),
