@@ -3,6 +3,7 @@
 
 pub mod daemonset;
 pub mod deployment;
+pub mod endpoints;
 pub mod garbage_collector;
 pub mod job;
 pub mod namespace;
@@ -26,11 +27,12 @@ pub struct ControllerManager {
     pub daemonset: daemonset::DaemonSetController,
     pub nodelifecycle: nodelifecycle::NodeLifecycleController,
     pub job: job::JobController,
+    pub endpoints: endpoints::EndpointsController,
 }
 
 impl Default for ControllerManager {
     fn default() -> Self {
-        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default(), nodelifecycle: Default::default(), job: Default::default() }
+        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default(), nodelifecycle: Default::default(), job: Default::default(), endpoints: Default::default() }
     }
 }
 
@@ -43,6 +45,7 @@ impl ControllerManager {
         self.deployment.on_event(ev);
         self.daemonset.on_event(ev);
         self.job.on_event(ev);
+        self.endpoints.on_event(ev);
     }
 
     pub fn wake(&mut self, name: &str, now: crate::api::time::Millis) {
@@ -67,6 +70,7 @@ impl ControllerManager {
         self.daemonset.reconcile(api);
         self.nodelifecycle.reconcile(api, timers);
         self.job.reconcile(api, timers);
+        self.endpoints.reconcile(api);
     }
 }
 

@@ -6,6 +6,7 @@ pub mod args;
 pub mod create;
 pub mod describe;
 pub mod drain;
+pub mod expose;
 pub mod get;
 pub mod info;
 pub mod logs;
@@ -51,6 +52,7 @@ pub fn run(c: &mut Console, words: &[String], stdin: &str) -> Out {
         "cordon" => modify::cordon(c, &rest, true),
         "uncordon" => modify::cordon(c, &rest, false),
         "drain" => drain::run(c, &rest),
+        "expose" => expose::run(c, &rest),
         "api-resources" => info::api_resources(&rest),
         "version" => info::version(&rest),
         "explain" => info::explain(c, &rest),

@@ -207,18 +207,17 @@ fn truncate_list(items: &[String]) -> String {
     }
 }
 
+/// formatEndpoints: ports outer, addresses inner, at most three shown.
 pub fn endpoints_string(v: &Value) -> String {
     let mut out = vec![];
     for s in v.get("subsets").and_then(Value::as_array).into_iter().flatten() {
+        let addrs: Vec<&str> = s.get("addresses").and_then(Value::as_array).into_iter().flatten().map(|a| str_at(a, "/ip")).collect();
         let ports: Vec<i64> = s.get("ports").and_then(Value::as_array).into_iter().flatten().map(|p| i(p, "/port")).collect();
-        for a in s.get("addresses").and_then(Value::as_array).into_iter().flatten() {
-            let ip = str_at(a, "/ip");
-            if ports.is_empty() {
-                out.push(ip.to_string());
-            }
-            for p in &ports {
-                out.push(format!("{}:{}", ip, p));
-            }
+        if ports.is_empty() {
+            out.extend(addrs.iter().map(|a| a.to_string()));
+        }
+        for p in &ports {
+            out.extend(addrs.iter().map(|a| format!("{}:{}", a, p)));
         }
     }
     if out.is_empty() { "<none>".into() } else { truncate_list(&out) }
