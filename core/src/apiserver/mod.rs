@@ -243,7 +243,9 @@ impl ApiServer {
                 let bound = !crate::api::str_at(&cur, "/spec/nodeName").is_empty();
                 let grace = grace_seconds.unwrap_or_else(|| cur.pointer("/spec/terminationGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30));
                 let finished = matches!(crate::api::str_at(&cur, "/status/phase"), "Succeeded" | "Failed");
-                bound && grace > 0 && !finished
+                // a mirror pod only reflects a static pod: deleting it does not stop anything
+                let mirror = cur.pointer("/metadata/annotations/kubernetes.io~1config.mirror").is_some();
+                bound && grace > 0 && !finished && !mirror
             }
             "Namespace" => true,
             _ => has_finalizers,

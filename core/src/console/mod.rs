@@ -5,6 +5,7 @@
 pub mod etcdctl;
 pub mod explain;
 pub mod files;
+pub mod host;
 pub mod jsonpath;
 pub mod kubectl;
 pub mod shell;
@@ -55,6 +56,10 @@ pub struct Console {
     pub cluster: Cluster,
     /// the learner's workstation files (`cat > pod.yaml`, `kubectl apply -f pod.yaml`)
     pub files: Files,
+    /// the node `ssh` took the console to (None: the workstation)
+    host: Option<String>,
+    /// the working directory on that node
+    cwd: String,
     /// `kubectl explain`'s field documentation, once loaded
     pub explain_docs: Option<std::sync::Arc<explain::Docs>>,
     /// where to load it from on first use (the native binary embeds it; the web app fetches it)
@@ -68,7 +73,7 @@ pub struct Console {
 
 impl Console {
     pub fn new(cluster: Cluster) -> Console {
-        Console { cluster, files: Files::default(), explain_docs: None, load_docs: None, pending: vec![], pending_bytes: 0, heredocs: None }
+        Console { cluster, files: Files::default(), host: None, cwd: "/root".into(), explain_docs: None, load_docs: None, pending: vec![], pending_bytes: 0, heredocs: None }
     }
 
     /// True while earlier lines wait for more input (an open here-document or quote).
@@ -227,7 +232,7 @@ impl Console {
             for (i, c) in p.commands.iter().enumerate() {
                 let input = match (c.heredoc, &c.stdin_file) {
                     (Some(h), _) => bodies.get(h).cloned().unwrap_or_default(),
-                    (None, Some(f)) => match self.files.read(f) {
+                    (None, Some(f)) => match self.read_file(f) {
                         Ok(s) => s,
                         Err(e) => {
                             text.push_str(&format!("bash: {}\n", e));
@@ -249,7 +254,7 @@ impl Console {
                 match &c.stdout_file {
                     Some((f, _)) if f == "/dev/null" => {}
                     Some((f, append)) => {
-                        if let Err(e) = self.files.write(f, &out.stdout, *append) {
+                        if let Err(e) = self.write_file(f, &out.stdout, *append) {
                             text.push_str(&format!("bash: {}\n", e));
                             code = 1;
                         }
@@ -268,7 +273,35 @@ impl Console {
         let Some(cmd) = words.first() else { return Out::ok("") };
         let args = &words[1..];
         match cmd.as_str() {
+            // worker nodes have no kubeconfig for kubectl (the CKA exam's nodes)
+            "kubectl" | "k" if self.host.as_deref().is_some_and(|h| Some(h) != self.cluster.control_plane.as_deref()) => Out::err("E1123 00:00:00.000000    1234 memcache.go:265] couldn't get current server API group list: Get \"http://localhost:8080/api?timeout=32s\": dial tcp 127.0.0.1:8080: connect: connection refused\nThe connection to the server localhost:8080 was refused - did you specify the right host or port?"),
             "kubectl" | "k" => kubectl::run(self, args, stdin),
+            "ssh" => self.ssh(args),
+            "cd" => self.cd(args),
+            "pwd" => Out::ok(format!("{}\n", if self.host.is_some() { self.cwd.as_str() } else { "/root" })),
+            "mv" => self.mv_cp(args, false),
+            "cp" => self.mv_cp(args, true),
+            "touch" => {
+                for f in args.iter().filter(|a| !a.starts_with('-')) {
+                    if let Err(e) = self.write_file(f, "", true) {
+                        return Out::err(format!("touch: {}", e));
+                    }
+                }
+                Out::ok("")
+            }
+            "mkdir" => {
+                for d in args.iter().filter(|a| !a.starts_with('-')) {
+                    if self.host.is_some() {
+                        let _ = self.write_file(&format!("{}/.keep", d.trim_end_matches('/')), "", true);
+                    }
+                }
+                Out::ok("")
+            }
+            "chmod" | "chown" => Out::ok(""),
+            "sudo" => self.run_command(args, stdin),
+            "ps" => self.ps(),
+            "hostname" => Out::ok(format!("{}\n", self.host.as_deref().unwrap_or("controlplane"))),
+            "systemctl" => Out::ok(if args.iter().any(|a| a == "status") { "● kubelet.service - kubelet: The Kubernetes Node Agent\n     Loaded: loaded (/usr/lib/systemd/system/kubelet.service; enabled; preset: enabled)\n     Active: active (running)\n".to_string() } else { String::new() }),
             "etcdctl" => etcdctl::run(&self.cluster, args),
             "sim" => sim_cmd::run(self, args),
             "sleep" => utils::sleep(self, args),
@@ -282,7 +315,7 @@ impl Console {
             "true" | "clear" => Out::ok(""),
             "false" => Out { code: 1, ..Default::default() },
             "help" => Out::ok(utils::HELP),
-            "exit" => Out::ok(""),
+            "exit" | "logout" => self.exit_host(),
             other => Out { stdout: String::new(), stderr: format!("bash: {}: command not found\n", other), code: 127 },
         }
     }

@@ -43,7 +43,7 @@ pub fn cat(c: &mut Console, args: &[String], stdin: &str) -> Out {
             out.stdout.push_str(stdin);
             continue;
         }
-        match c.files.read(f) {
+        match c.read_file(f) {
             Ok(s) => out.stdout.push_str(&s),
             Err(e) => {
                 out.stderr.push_str(&format!("cat: {}\n", e));
@@ -54,12 +54,13 @@ pub fn cat(c: &mut Console, args: &[String], stdin: &str) -> Out {
     out
 }
 
-pub fn ls(c: &mut Console, _args: &[String]) -> Out {
-    let names = c.files.names();
-    if names.is_empty() {
-        Out::ok("")
-    } else {
-        Out::ok(format!("{}\n", names.join("  ")))
+pub fn ls(c: &mut Console, args: &[String]) -> Out {
+    let dir = args.iter().find(|a| !a.starts_with('-')).map(String::as_str);
+    match c.list_dir(dir) {
+        Ok(names) if names.is_empty() => Out::ok(""),
+        Ok(names) if args.iter().any(|a| a.starts_with('-') && a.contains('l')) => Out::ok(names.iter().map(|n| format!("-rw------- 1 root root 0 Jan  1 00:00 {}\n", n)).collect::<String>()),
+        Ok(names) => Out::ok(format!("{}\n", names.join("  "))),
+        Err(e) => Out { stderr: format!("ls: {}\n", e), code: 2, ..Default::default() },
     }
 }
 
@@ -67,7 +68,7 @@ pub fn rm(c: &mut Console, args: &[String]) -> Out {
     let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
     let mut out = Out::ok("");
     for f in args.iter().filter(|a| !a.starts_with('-')) {
-        if !c.files.remove(f) && !force {
+        if !c.remove_file(f) && !force {
             out.stderr.push_str(&format!("rm: cannot remove '{}': No such file or directory\n", f));
             out.code = 1;
         }
@@ -86,10 +87,17 @@ pub fn grep(args: &[String], stdin: &str) -> Out {
     let (mut after, mut before) = (0usize, 0usize);
     let usage = |msg: String| Out { stderr: format!("{}Usage: grep [OPTION]... PATTERNS [FILE]...\n", msg), code: 2, ..Default::default() };
     let mut i = 0;
+    let mut options_done = false;
     while i < args.len() {
         let a = args[i].as_str();
         let num = |s: &str| s.parse::<usize>().ok();
+        if options_done {
+            patterns.push(a.to_string());
+            i += 1;
+            continue;
+        }
         match a {
+            "--" => options_done = true,
             "-e" | "-A" | "-B" | "-C" => {
                 i += 1;
                 let Some(v) = args.get(i) else { return usage(format!("grep: option requires an argument -- '{}'\n", &a[1..])) };

@@ -6,6 +6,7 @@
 pub mod images;
 pub mod node_status;
 pub mod runtime;
+pub mod static_pods;
 
 use crate::api::quantity::Quantity;
 use crate::api::time::{rfc3339, Millis};
@@ -91,11 +92,13 @@ pub struct Kubelet {
     last_status_report: Millis,
     pods: BTreeMap<String, PodRuntime>,
     used_ips: BTreeSet<u8>,
+    /// the node's files (what `ssh NODE` shows): static pod manifests, kubelet config …
+    pub fs: BTreeMap<String, String>,
 }
 
 impl Kubelet {
     pub fn new(node: &str, index: u32) -> Self {
-        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new() }
+        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new(), fs: default_files() }
     }
 
     pub fn internal_ip(&self) -> String {
@@ -303,6 +306,7 @@ impl Kubelet {
             self.last_status_report = api.now;
         }
         node_status::renew_lease(self, api);
+        self.sync_static_pods(api);
     }
 
     fn step_pod(&mut self, api: &mut ApiServer, uid: &str, timers: &mut Timers) {
@@ -568,6 +572,22 @@ fn write_status(api: &mut ApiServer, pod: &Value, rt: &PodRuntime, pod_ref: &str
     sort_conditions(&mut p);
     let _ = pod;
     let _ = api.update(p, Subresource::Status);
+}
+
+/// The files every node starts with (kubeadm's layout).
+fn default_files() -> BTreeMap<String, String> {
+    let mut fs = BTreeMap::new();
+    fs.insert("/var/lib/kubelet/config.yaml".to_string(), static_pods::kubelet_config(static_pods::DEFAULT_STATIC_POD_PATH));
+    fs.insert("/etc/kubernetes/kubelet.conf".to_string(), "apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: <redacted>
+    server: https://172.30.1.2:6443
+  name: kubernetes
+kind: Config
+".to_string());
+    fs.insert("/etc/kubernetes/manifests/.keep".to_string(), String::new());
+    fs
 }
 
 /// (name, image, first word of the command) of each container.

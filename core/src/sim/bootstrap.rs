@@ -70,14 +70,25 @@ pub fn control_plane_commands(ip: &str) -> Vec<(&'static str, &'static str, Vec<
 pub fn kubeadm(c: &mut Cluster) {
     let _ = c.api.create(node("controlplane", true), false);
     c.settle();
+    // kubeadm writes the control plane's static pod manifests; the kubelet runs and mirrors them
     let ip = c.kubelets.get("controlplane").map(|k| k.internal_ip()).unwrap_or_default();
-    for (component, image, command, cpu) in control_plane_commands(&ip) {
-        let mut pod = static_pod(component, image, command, cpu);
-        if let Some(n) = c.api.get_kind("Node", "", "controlplane") {
-            pod["metadata"]["ownerReferences"] = json!([{"apiVersion": "v1", "controller": true, "kind": "Node", "name": "controlplane", "uid": crate::api::str_at(&n, "/metadata/uid")}]);
+    if let Some(k) = c.kubelets.get_mut("controlplane") {
+        for (component, image, command, cpu) in control_plane_commands(&ip) {
+            let mut pod = static_pod(component, image, command, cpu);
+            if let Some(m) = pod["metadata"].as_object_mut() {
+                m.insert("name".into(), json!(component));
+                m.remove("annotations");
+            }
+            if let Some(spec) = pod["spec"].as_object_mut() {
+                spec.remove("nodeName");
+                spec.remove("priority");
+            }
+            k.fs.insert(format!("/etc/kubernetes/manifests/{}.yaml", component), crate::console::yaml::to_yaml(&pod));
         }
-        let _ = c.api.create(pod, false);
+        k.sync_static_pods(&mut c.api);
     }
+    c.control_plane = Some("controlplane".to_string());
+    c.settle();
     c.advance(20_000);
     for w in ["node01", "node02"] {
         let _ = c.api.create(node(w, false), false);

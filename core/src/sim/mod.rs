@@ -61,6 +61,9 @@ pub struct Cluster {
     cursor: i64,
     /// nodes get pod CIDRs 10.244.N.0/24 and addresses in order of registration (node IPAM)
     pub(crate) node_index: u32,
+    /// the node whose static pods run kube-scheduler and kube-controller-manager (kubeadm);
+    /// None when the control plane runs off-cluster (`--empty`, as in a managed cluster)
+    pub control_plane: Option<String>,
 }
 
 /// A safety valve against components ping-ponging writes forever at one instant.
@@ -79,6 +82,7 @@ impl Cluster {
             seq: 0,
             cursor: 0,
             node_index: 0,
+            control_plane: None,
         };
         bootstrap::system_namespaces(&mut c);
         c.settle();
@@ -179,6 +183,10 @@ impl Cluster {
                     let node = crate::api::str_at(&ev.value, "/spec/nodeName").to_string();
                     if let Some(k) = self.kubelets.get_mut(&node) {
                         k.on_pod_event(&mut self.api, ev, &mut timers);
+                        // a deleted mirror pod comes back while its manifest is there
+                        if ev.typ == EventType::Delete && crate::api::str_at(&ev.value, "/metadata/annotations/kubernetes.io~1config.source") == "file" && k.running {
+                            k.sync_static_pods(&mut self.api);
+                        }
                     }
                 }
                 _ => {}
@@ -188,6 +196,15 @@ impl Cluster {
         }
         self.controllers.reconcile(&mut self.api, &mut timers);
         self.take_timers(timers);
+        self.gate_control_plane();
+    }
+
+    /// kube-scheduler and kube-controller-manager run while their static pod manifests do.
+    pub fn gate_control_plane(&mut self) {
+        if let Some(k) = self.control_plane.as_ref().and_then(|n| self.kubelets.get(n)) {
+            self.scheduler.running = k.runs_component("kube-scheduler");
+            self.controllers.running = k.runs_component("kube-controller-manager");
+        }
     }
 
     fn fire(&mut self, wake: Wake) {

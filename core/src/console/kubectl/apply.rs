@@ -19,7 +19,7 @@ pub fn read_manifests_with(c: &Console, f: &str, stdin: &str) -> Result<Vec<Valu
     let (text, source) = if f == "-" {
         (stdin.to_string(), "STDIN".to_string())
     } else {
-        match c.files.read(f) {
+        match c.read_file(f) {
             Ok(t) => (t, f.to_string()),
             Err(_) => return Err(format!("error: the path \"{}\" does not exist", f)),
         }

@@ -298,11 +298,11 @@ fn from_sources(c: &Console, a: &Args) -> Result<Map<String, Value>, String> {
             Some((k, p)) => (k.to_string(), p.to_string()),
             None => (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()),
         };
-        let content = c.files.read(&path).map_err(|e| format!("error: {}", e))?;
+        let content = c.read_file(&path).map_err(|e| format!("error: {}", e))?;
         data.insert(key, json!(content));
     }
     for f in a.all("from-env-file") {
-        let content = c.files.read(&f).map_err(|e| format!("error: {}", e))?;
+        let content = c.read_file(&f).map_err(|e| format!("error: {}", e))?;
         for line in content.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
             if let Some((k, v)) = line.split_once('=') {
                 data.insert(k.trim().to_string(), json!(v));

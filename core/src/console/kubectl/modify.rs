@@ -100,6 +100,9 @@ pub fn delete_one(c: &mut Console, r: &'static ResourceInfo, ns: &str, name: &st
             _ => {}
         }
     }
+    let uid = c.cluster.api.get(r, ns, name).ok().map(|o| crate::api::str_at(&o, "/metadata/uid").to_string());
+    // gone, or replaced by a new object of the same name (a static pod's mirror)
+    let gone = |c: &Console| c.cluster.api.get(r, ns, name).map(|o| Some(crate::api::str_at(&o, "/metadata/uid").to_string()) != uid).unwrap_or(true);
     match c.cluster.api.delete(r, ns, name, grace) {
         Err(e) if ignore_not_found && e.reason == "NotFound" => return Ok(String::new()),
         Err(e) => return Err(e.kubectl()),
@@ -109,7 +112,7 @@ pub fn delete_one(c: &mut Console, r: &'static ResourceInfo, ns: &str, name: &st
             if wait {
                 // Bounded: the grace period plus a minute, stepping from timer to timer.
                 let limit = c.cluster.now() + (grace.unwrap_or(30).max(0) + 60) * 1000;
-                while c.cluster.api.get(r, ns, name).is_ok() && c.cluster.now() < limit {
+                while !gone(c) && c.cluster.now() < limit {
                     let next = c.cluster.next_timer().unwrap_or(limit).min(limit);
                     let step = (next - c.cluster.now()).max(100);
                     c.cluster.advance(step);
