@@ -24,6 +24,8 @@ pub fn App() -> impl IntoView {
     let view_state = RwSignal::new(console.with_value(|c| snapshot(&c.cluster)));
     let entries = RwSignal::new(Vec::<Entry>::new());
     let input = RwSignal::new(String::new());
+    // the prompt shows the node `ssh` took the console to
+    let prompt = RwSignal::new(String::from("$"));
     let next_id = StoredValue::new(0usize);
     let refresh = move || view_state.set(console.with_value(|c| snapshot(&c.cluster)));
 
@@ -46,6 +48,7 @@ pub fn App() -> impl IntoView {
             let excess = es.len().saturating_sub(500);
             es.drain(..excess);
         });
+        prompt.set(console.with_value(|c| c.host().map(|h| format!("root@{}:~#", h)).unwrap_or_else(|| "$".into())));
         refresh();
     };
 
@@ -89,7 +92,7 @@ pub fn App() -> impl IntoView {
                     } />
                 </div>
                 <div class="prompt">
-                    <span>"$"</span>
+                    <span id="prompt">{move || prompt.get()}</span>
                     <input
                         id="console-input"
                         type="text"
