@@ -5,6 +5,7 @@ pub mod apiserver;
 pub mod console;
 pub mod controllers;
 pub mod kubelet;
+pub mod proxy;
 pub mod scheduler;
 pub mod sim;
 pub mod store;

@@ -8,6 +8,7 @@ pub mod files;
 pub mod host;
 pub mod jsonpath;
 pub mod kubectl;
+pub mod net;
 pub mod shell;
 pub mod sim_cmd;
 pub mod table;
@@ -300,6 +301,9 @@ impl Console {
             "chmod" | "chown" => Out::ok(""),
             "sudo" => self.run_command(args, stdin),
             "ps" => self.ps(),
+            "curl" => net::curl(self, args),
+            "wget" => net::curl(self, &args.iter().filter(|a| !a.starts_with('-') || a.as_str() == "-v").cloned().collect::<Vec<_>>()),
+            "iptables" => net::iptables(self, args),
             "hostname" => Out::ok(format!("{}\n", self.host.as_deref().unwrap_or("controlplane"))),
             "systemctl" => Out::ok(if args.iter().any(|a| a == "status") { "● kubelet.service - kubelet: The Kubernetes Node Agent\n     Loaded: loaded (/usr/lib/systemd/system/kubelet.service; enabled; preset: enabled)\n     Active: active (running)\n".to_string() } else { String::new() }),
             "etcdctl" => etcdctl::run(&self.cluster, args),

@@ -34,6 +34,17 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
             }
         }
         ["seed"] => Out::ok(format!("{}\n", c.cluster.seed)),
+        ["proxy", "rules", rest @ ..] => {
+            if let Some(n) = rest.first() {
+                if !c.cluster.kubelets.contains_key(*n) {
+                    return Out::err(format!("error: no node {:?}", n));
+                }
+            }
+            match crate::proxy::iptables(&c.cluster.api, None) {
+                Ok(s) => Out::ok(s),
+                Err(e) => Out::err(e),
+            }
+        }
         ["explain", "pod", rest @ ..] | ["explain", "po", rest @ ..] | ["explain", "pods", rest @ ..] => {
             let mut ns = "default".to_string();
             let mut name = None;
@@ -52,6 +63,6 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
                 None => Out::ok(format!("Pod {}/{} has no scheduling attempt on record: it was bound without the scheduler (spec.nodeName or a Binding), or by another scheduler.\n", ns, name)),
             }
         }
-        _ => Out::err(format!("error: unknown sim command {:?}\nUsage: sim time | sim node stop|start NAME | sim explain pod NAME [-n NS] | sim seed", a.join(" "))),
+        _ => Out::err(format!("error: unknown sim command {:?}\nUsage: sim time | sim node stop|start NAME | sim explain pod NAME [-n NS] | sim proxy rules [NODE] | sim seed", a.join(" "))),
     }
 }

@@ -107,6 +107,10 @@ pub fn exec(c: &mut Console, words: &[String]) -> Out {
         }
         "cat" if a.rest.get(1).map(String::as_str) == Some("/etc/resolv.conf") => Out::ok(format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", ns)),
         "ls" => Out::ok("bin\nboot\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n"),
+        "curl" | "wget" => {
+            let rest: Vec<String> = a.rest[1..].to_vec();
+            if cmd == "curl" { crate::console::net::curl(c, &rest) } else { crate::console::net::curl(c, &rest.into_iter().filter(|x| !x.starts_with('-')).collect::<Vec<_>>()) }
+        }
         _ => Out { stdout: String::new(), stderr: format!("kubesim: `{}` inside a container is not simulated (try hostname, env, cat /etc/hosts, ls, or etcdctl in etcd-controlplane)\ncommand terminated with exit code 126\n", a.rest.join(" ")), code: 126 },
     }
 }
