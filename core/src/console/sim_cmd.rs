@@ -34,6 +34,7 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
             }
         }
         ["seed"] => Out::ok(format!("{}\n", c.cluster.seed)),
+        ["node", "add", name, opts @ ..] => node_add(c, name, opts),
         ["proxy", "rules", rest @ ..] => {
             if let Some(n) = rest.first() {
                 if !c.cluster.kubelets.contains_key(*n) {
@@ -63,6 +64,68 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
                 None => Out::ok(format!("Pod {}/{} has no scheduling attempt on record: it was bound without the scheduler (spec.nodeName or a Binding), or by another scheduler.\n", ns, name)),
             }
         }
-        _ => Out::err(format!("error: unknown sim command {:?}\nUsage: sim time | sim node stop|start NAME | sim explain pod NAME [-n NS] | sim proxy rules [NODE] | sim seed", a.join(" "))),
+        _ => Out::err(format!("error: unknown sim command {:?}\nUsage: sim time | sim node stop|start NAME | sim node add NAME [--cpu N] [--memory Q] [--pods N] [--labels k=v,…] [--taints k=v:Effect,…] | sim explain pod NAME [-n NS] | sim proxy rules [NODE] | sim seed", a.join(" "))),
+    }
+}
+
+/// `sim node add NAME --cpu 4 --memory 8Gi --labels k=v --taints k=v:NoSchedule`: a new Node
+/// object whose kubelet registers it (as `kubeadm join` would).
+fn node_add(c: &mut Console, name: &str, opts: &[&str]) -> Out {
+    use serde_json::json;
+    let mut cap = serde_json::Map::new();
+    for (k, v) in crate::kubelet::node_status::DEFAULT_CAPACITY {
+        cap.insert(k.to_string(), json!(v));
+    }
+    let mut labels = serde_json::Map::new();
+    let mut taints = vec![];
+    let mut i = 0;
+    while i < opts.len() {
+        let flag = opts[i];
+        let (key, val) = match flag.split_once('=') {
+            Some((k, v)) if k.starts_with("--") => (k, v.to_string()),
+            _ => {
+                i += 1;
+                (flag, opts.get(i).map(|s| s.to_string()).unwrap_or_default())
+            }
+        };
+        match key {
+            "--cpu" | "--memory" | "--pods" | "--ephemeral-storage" => {
+                let res = &key[2..];
+                if crate::api::quantity::Quantity::parse(&val).is_err() {
+                    return Out::err(format!("error: invalid {} quantity {:?}", res, val));
+                }
+                cap.insert(res.to_string(), json!(val));
+            }
+            "--labels" => {
+                for kv in val.split(',').filter(|s| !s.is_empty()) {
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                    labels.insert(k.to_string(), json!(v));
+                }
+            }
+            "--taints" => {
+                for t in val.split(',').filter(|s| !s.is_empty()) {
+                    let Some((kv, effect)) = t.rsplit_once(':') else { return Out::err(format!("error: invalid taint {:?}: want key[=value]:Effect", t)) };
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                    let mut taint = json!({"key": k, "effect": effect});
+                    if !v.is_empty() {
+                        taint["value"] = json!(v);
+                    }
+                    taints.push(taint);
+                }
+            }
+            other => return Out::err(format!("error: unknown flag {:?}", other)),
+        }
+        i += 1;
+    }
+    let mut node = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels}, "spec": {}, "status": {"capacity": cap.clone(), "allocatable": cap}});
+    if !taints.is_empty() {
+        node["spec"]["taints"] = json!(taints);
+    }
+    match c.cluster.api.create(node, false) {
+        Ok(_) => {
+            c.cluster.settle();
+            Out::ok(format!("node/{} added (its kubelet registers it)\n", name))
+        }
+        Err(e) => Out::err(e.kubectl()),
     }
 }

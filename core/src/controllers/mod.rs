@@ -9,6 +9,7 @@ pub mod job;
 pub mod namespace;
 pub mod namespace_defaults;
 pub mod nodelifecycle;
+pub mod podgc;
 pub mod replicaset;
 
 use crate::apiserver::{ApiServer, Subresource};
@@ -28,11 +29,12 @@ pub struct ControllerManager {
     pub nodelifecycle: nodelifecycle::NodeLifecycleController,
     pub job: job::JobController,
     pub endpoints: endpoints::EndpointsController,
+    pub podgc: podgc::PodGc,
 }
 
 impl Default for ControllerManager {
     fn default() -> Self {
-        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default(), nodelifecycle: Default::default(), job: Default::default(), endpoints: Default::default() }
+        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default(), nodelifecycle: Default::default(), job: Default::default(), endpoints: Default::default(), podgc: Default::default() }
     }
 }
 
@@ -46,6 +48,7 @@ impl ControllerManager {
         self.daemonset.on_event(ev);
         self.job.on_event(ev);
         self.endpoints.on_event(ev);
+        self.podgc.on_event(ev);
     }
 
     pub fn wake(&mut self, name: &str, now: crate::api::time::Millis) {
@@ -71,6 +74,7 @@ impl ControllerManager {
         self.nodelifecycle.reconcile(api, timers);
         self.job.reconcile(api, timers);
         self.endpoints.reconcile(api);
+        self.podgc.reconcile(api);
     }
 }
 

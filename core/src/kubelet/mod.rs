@@ -502,7 +502,13 @@ fn restart_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng) {
 }
 
 fn term_json(t: &Term) -> Value {
-    json!({"terminated": {"containerID": t.container_id, "exitCode": t.code, "finishedAt": rfc3339(t.finished), "reason": if t.code == 0 { "Completed" } else { "Error" }, "startedAt": rfc3339(t.started)}})
+    // in the simulation only the OOM killer ends a container with 137 (SIGKILL)
+    let reason = match t.code {
+        0 => "Completed",
+        137 => "OOMKilled",
+        _ => "Error",
+    };
+    json!({"terminated": {"containerID": t.container_id, "exitCode": t.code, "finishedAt": rfc3339(t.finished), "reason": reason, "startedAt": rfc3339(t.started)}})
 }
 
 /// The pod status the kubelet's status manager writes from the containers' states.

@@ -35,6 +35,16 @@ pub fn program(c: &Value) -> Program {
         // a server's entrypoint with extra args still serves
         return Program::Forever { logs: server_logs(image) };
     };
+    // polinux/stress --vm-bytes N: allocates N; past the container's memory limit the kernel's
+    // OOM killer ends it (exit 137, OOMKilled)
+    if argv.iter().any(|a| a.rsplit('/').next() == Some("stress")) {
+        let demand = argv.iter().position(|a| a == "--vm-bytes").and_then(|i| argv.get(i + 1)).and_then(|b| crate::api::quantity::Quantity::parse(&b.replace('M', "Mi").replace("Mii", "Mi")).ok());
+        let limit = c.pointer("/resources/limits/memory").and_then(Value::as_str).and_then(|m| crate::api::quantity::Quantity::parse(m).ok());
+        return match (demand, limit) {
+            (Some(d), Some(l)) if d > l => Program::Exits { after: 1_000, code: 137, logs: "stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd\n".into() },
+            _ => Program::Forever { logs: "stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd\n".into() },
+        };
+    }
     if argv.is_empty() {
         return if interactive { Program::Forever { logs: String::new() } } else { Program::Exits { after: PROCESS_MS, code: 0, logs: String::new() } };
     }
@@ -117,5 +127,10 @@ mod tests {
         assert_eq!(program(&json!({"image": "busybox", "command": ["false"]})), Program::Exits { after: 100, code: 1, logs: String::new() });
         assert!(matches!(program(&json!({"image": "busybox", "command": ["sh", "-c", "while true; do echo hi; sleep 1; done"]})), Program::Forever { .. }));
         assert_eq!(program(&json!({"image": "busybox", "command": ["echo", "Hello Kubernetes!"]})), Program::Exits { after: 100, code: 0, logs: "Hello Kubernetes!\n".into() });
+        // the CKA exercise: 250M of memory under a 100Mi limit is OOM-killed
+        let stress = json!({"image": "polinux/stress", "command": ["stress"], "args": ["--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"], "resources": {"limits": {"memory": "100Mi"}}});
+        assert!(matches!(program(&stress), Program::Exits { code: 137, .. }));
+        let fits = json!({"image": "polinux/stress", "command": ["stress"], "args": ["--vm", "1", "--vm-bytes", "150M"], "resources": {"limits": {"memory": "200Mi"}}});
+        assert!(matches!(program(&fits), Program::Forever { .. }));
     }
 }
