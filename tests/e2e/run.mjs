@@ -75,6 +75,13 @@ try {
     await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('FIELD: nodeName <string>'), null, { timeout: 10000 });
   });
 
+  await check('the console keeps the newest output in view', async () => {
+    await page.waitForFunction(() => {
+      const el = document.querySelector('#scrollback');
+      return el && el.scrollHeight > el.clientHeight && el.scrollTop + el.clientHeight >= el.scrollHeight - 4;
+    }, null, { timeout: 5000 });
+  });
+
   await check('no page errors', async () => {
     if (errors.length) throw new Error(errors.join('\n'));
   });

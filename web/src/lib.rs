@@ -50,6 +50,12 @@ pub fn App() -> impl IntoView {
         });
         prompt.set(console.with_value(|c| c.host().map(|h| format!("root@{}:~#", h)).unwrap_or_else(|| "$".into())));
         refresh();
+        // keep the newest output in view, as a terminal does
+        request_animation_frame(|| {
+            if let Some(el) = document().get_element_by_id("scrollback") {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
     };
 
     // kubectl explain's documentation is fetched once, in the background, so it costs the
