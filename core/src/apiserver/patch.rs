@@ -22,10 +22,10 @@ fn merge_key(field: &str) -> Option<&'static str> {
 }
 
 pub fn apply(typ: PatchType, target: &mut Value, patch: &Value) {
-    merge(typ, target, patch, "");
+    merge(typ, target, patch);
 }
 
-fn merge(typ: PatchType, target: &mut Value, patch: &Value, field: &str) {
+fn merge(typ: PatchType, target: &mut Value, patch: &Value) {
     match patch {
         Value::Object(pm) => {
             if !target.is_object() {
@@ -38,7 +38,7 @@ fn merge(typ: PatchType, target: &mut Value, patch: &Value, field: &str) {
                 } else {
                     let entry = tm.entry(k.clone()).or_insert(Value::Null);
                     if v.is_object() {
-                        merge(typ, entry, v, k);
+                        merge(typ, entry, v);
                     } else if let (PatchType::Strategic, Value::Array(pa), Some(key)) = (typ, v, merge_key(k)) {
                         merge_list(entry, pa, key);
                     } else {
@@ -47,10 +47,7 @@ fn merge(typ: PatchType, target: &mut Value, patch: &Value, field: &str) {
                 }
             }
         }
-        other => {
-            let _ = field;
-            *target = other.clone();
-        }
+        other => *target = other.clone(),
     }
 }
 
@@ -63,7 +60,7 @@ fn merge_list(target: &mut Value, patch: &[Value], key: &str) {
             continue;
         }
         match current.iter_mut().find(|c| k.is_some() && c.get(key) == k) {
-            Some(c) => merge(PatchType::Strategic, c, p, ""),
+            Some(c) => merge(PatchType::Strategic, c, p),
             None => current.push(p.clone()),
         }
     }

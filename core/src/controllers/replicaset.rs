@@ -162,7 +162,7 @@ fn sync(api: &mut ApiServer, kind: &str, rs: &Value) {
             }
         }
     }
-    update_status(api, kind, rs, &sel);
+    update_status(api, kind, rs);
 }
 
 /// controller.ActivePods ordering: the pods to delete first sort first — unscheduled before
@@ -179,7 +179,7 @@ fn delete_rank(p: &Value) -> (u8, u8, u8, i64, std::cmp::Reverse<String>, String
     (assigned as u8, phase, is_ready(p) as u8, -restarts, std::cmp::Reverse(crate::api::str_at(p, "/metadata/creationTimestamp").to_string()), crate::api::name(p).to_string())
 }
 
-fn update_status(api: &mut ApiServer, kind: &str, rs: &Value, sel: &Selector) {
+fn update_status(api: &mut ApiServer, kind: &str, rs: &Value) {
     let Some(cur) = api.get_kind(kind, crate::api::namespace(rs), crate::api::name(rs)) else { return };
     let uid = crate::api::str_at(&cur, "/metadata/uid").to_string();
     let pods: Vec<_> = api.list_kind("Pod", Some(crate::api::namespace(rs))).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str()) && is_active(p)).collect();
@@ -189,7 +189,6 @@ fn update_status(api: &mut ApiServer, kind: &str, rs: &Value, sel: &Selector) {
         let l = labels_of(p);
         template_labels.iter().all(|(k, v)| l.get(k) == Some(v))
     });
-    let _ = sel;
     let status = json!({
         "replicas": pods.len(),
         "fullyLabeledReplicas": fully.count(),

@@ -329,9 +329,7 @@ impl Kubelet {
                         Stage::PullBackOff { backoff } => (backoff * 2).min(300_000),
                         _ => 10_000,
                     };
-                    let (repo, _) = images::normalize(image);
                     let msg = format!("Failed to pull image \"{}\": failed to pull and unpack image \"docker.io/library/{}\": failed to resolve reference \"docker.io/library/{}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed", image, image, image);
-                    let _ = repo;
                     api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Warning", "Failed", &msg, self.source());
                     api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Warning", "Failed", "Error: ErrImagePull", self.source());
                     let mut p = (*pod).clone();
@@ -393,9 +391,7 @@ impl Kubelet {
                     if c.crashes == 1 {
                         // the first restart is immediate; back-off starts after that
                         restart_ctr(c, now, &mut api.rng);
-                        events.push((c.name.clone(), "Normal", "Pulled", format!("Container image \"{}\" already present on machine and can be accessed by the pod", c.image_full_short())));
-                        events.push((c.name.clone(), "Normal", "Created", format!("Created container: {}", c.name)));
-                        events.push((c.name.clone(), "Normal", "Started", format!("Started container {}", c.name)));
+                        events.extend(restart_events(c));
                     } else {
                         let delay = (BACKOFF_INITIAL << (c.crashes - 2).min(10)).min(BACKOFF_MAX);
                         c.state = CState::BackOff { until: now + delay, delay };
@@ -406,9 +402,7 @@ impl Kubelet {
             if let CState::BackOff { until, .. } = c.state {
                 if until <= now {
                     restart_ctr(c, now, &mut api.rng);
-                    events.push((c.name.clone(), "Normal", "Pulled", format!("Container image \"{}\" already present on machine and can be accessed by the pod", c.image_full_short())));
-                    events.push((c.name.clone(), "Normal", "Created", format!("Created container: {}", c.name)));
-                    events.push((c.name.clone(), "Normal", "Started", format!("Started container {}", c.name)));
+                    events.extend(restart_events(c));
                 }
             }
         }
@@ -425,7 +419,7 @@ impl Kubelet {
         for (name, typ, reason, msg) in events {
             api.record_event(pod, &format!("spec.containers{{{}}}", name), typ, reason, &msg, self.source());
         }
-        write_status(api, pod, &rt, &pod_ref);
+        write_status(api, &rt, &pod_ref);
         if let Some(at) = next {
             timers.at(at, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid.to_string()) });
         }
@@ -478,11 +472,13 @@ fn hex64(rng: &mut crate::sim::rng::Rng) -> String {
     format!("{:016x}{:016x}{:016x}{:016x}", rng.next_u64(), rng.next_u64(), rng.next_u64(), rng.next_u64())
 }
 
-impl Ctr {
-    /// The image as the kubelet's events name it (as the pod spec wrote it).
-    fn image_full_short(&self) -> &str {
-        &self.image
-    }
+/// What the kubelet reports when it starts a container again.
+fn restart_events(c: &Ctr) -> [(String, &'static str, &'static str, String); 3] {
+    [
+        (c.name.clone(), "Normal", "Pulled", format!("Container image \"{}\" already present on machine and can be accessed by the pod", c.image)),
+        (c.name.clone(), "Normal", "Created", format!("Created container: {}", c.name)),
+        (c.name.clone(), "Normal", "Started", format!("Started container {}", c.name)),
+    ]
 }
 
 fn start_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng) {
@@ -512,7 +508,7 @@ fn term_json(t: &Term) -> Value {
 }
 
 /// The pod status the kubelet's status manager writes from the containers' states.
-fn write_status(api: &mut ApiServer, pod: &Value, rt: &PodRuntime, pod_ref: &str) {
+fn write_status(api: &mut ApiServer, rt: &PodRuntime, pod_ref: &str) {
     let now = api.now;
     let Some(cur) = api.get_kind("Pod", &rt.ns, &rt.name) else { return };
     let mut p = (*cur).clone();
@@ -576,7 +572,6 @@ fn write_status(api: &mut ApiServer, pod: &Value, rt: &PodRuntime, pod_ref: &str
         }
     }
     sort_conditions(&mut p);
-    let _ = pod;
     let _ = api.update(p, Subresource::Status);
 }
 

@@ -4,7 +4,7 @@
 //! an `Explanation` — what a learner reads with `sim explain pod`.
 
 use super::plugins::node_resources_fit::Usage;
-use super::plugins::{self, Code, Status};
+use super::plugins::{self, Status};
 use crate::sim::rng::Rng;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -178,7 +178,6 @@ pub fn run(pod: &Value, nodes: &[NodeView], start: usize, rng: &mut Rng) -> (Opt
     let top: Vec<usize> = feasible.iter().copied().filter(|&r| results[r].total == best).collect();
     let pick = top[rng.below(top.len() as u32) as usize];
     let picked = nodes.iter().position(|v| crate::api::name(v.node) == results[pick].node);
-    let _ = Code::Success;
     (picked, results, failures)
 }
 

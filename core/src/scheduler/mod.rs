@@ -90,16 +90,13 @@ impl Scheduler {
                 }
             }
             "Node" => {
-                if ev.created || ev.typ == EventType::Put {
-                    self.flush_if_node_changed(ev);
+                // a node added or changed may fit what did not fit before
+                if ev.typ == EventType::Put {
+                    self.flush();
                 }
             }
             _ => {}
         }
-    }
-
-    fn flush_if_node_changed(&mut self, _ev: &WatchEvent) {
-        self.flush();
     }
 
     /// Moves every unschedulable pod back to the active queue.

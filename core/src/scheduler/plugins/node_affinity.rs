@@ -9,7 +9,7 @@ pub const NAME: &str = "NodeAffinity";
 pub const ERR_REASON_POD: &str = "node(s) didn't match Pod's node affinity/selector";
 
 /// v1.NodeSelectorRequirement against node labels (Gt/Lt compare integers).
-pub fn requirement_matches(req: &Value, labels: &Labels, node: &Value) -> bool {
+pub fn requirement_matches(req: &Value, labels: &Labels) -> bool {
     let key = req.get("key").and_then(Value::as_str).unwrap_or("");
     let values: Vec<&str> = req.get("values").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
     let v = labels.get(key).map(String::as_str);
@@ -25,10 +25,7 @@ pub fn requirement_matches(req: &Value, labels: &Labels, node: &Value) -> bool {
                 _ => false,
             }
         }
-        _ => {
-            let _ = node;
-            false
-        }
+        _ => false,
     }
 }
 
@@ -42,9 +39,9 @@ pub fn term_matches(term: &Value, labels: &Labels, node: &Value) -> bool {
     let fields_ok = fields.into_iter().flatten().all(|f| {
         let mut m = Labels::new();
         m.insert("metadata.name".into(), name.to_string());
-        requirement_matches(f, &m, node)
+        requirement_matches(f, &m)
     });
-    fields_ok && exprs.into_iter().flatten().all(|e| requirement_matches(e, labels, node))
+    fields_ok && exprs.into_iter().flatten().all(|e| requirement_matches(e, labels))
 }
 
 pub fn filter(pod: &Value, node: &Value) -> Status {
