@@ -58,8 +58,8 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
                 }
             }
             let Some(name) = name else { return Out::err("error: usage: sim explain pod NAME [-n NAMESPACE]") };
-            match c.cluster.scheduler.explanations.get(&(ns.clone(), name.clone())) {
-                Some(e) => Out::ok(crate::scheduler::explain::render(e)),
+            match c.cluster.scheduler.explain(&c.cluster.api.store, &ns, &name) {
+                Some(e) => Out::ok(crate::scheduler::explain::render(&e)),
                 None if c.cluster.api.get_kind("Pod", &ns, &name).is_none() => Out::err(format!("Error from server (NotFound): pods \"{}\" not found", name)),
                 None => Out::ok(format!("Pod {}/{} has no scheduling attempt on record: it was bound without the scheduler (spec.nodeName or a Binding), or by another scheduler.\n", ns, name)),
             }

@@ -9,6 +9,7 @@ use crate::api::resources;
 use crate::apiserver::events::Source;
 use crate::apiserver::ApiServer;
 use crate::scheduler::plugins::{node_affinity, taint_toleration};
+use crate::scheduler::types::{NodeInfo, NodeSpec, PodInfo};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -90,7 +91,8 @@ fn template_pod(ds: &Value) -> Value {
 
 /// nodeShouldRunDaemonPod: node selector, required node affinity, and NoSchedule/NoExecute taints.
 fn should_run(pod: &Value, node: &Value) -> bool {
-    node_affinity::filter(pod, node).is_success() && taint_toleration::filter(pod, node).is_success()
+    let (pod, node) = (PodInfo::from_json(pod), NodeInfo::new(std::sync::Arc::new(NodeSpec::from_json(node))));
+    node_affinity::filter(&pod, &node).is_ok() && taint_toleration::filter(&pod, &node).is_ok()
 }
 
 fn sync(api: &mut ApiServer, ds: &Value) {

@@ -1,8 +1,9 @@
 //! `sim explain pod NAME`: the scheduler's last attempt for a pod as tables — each node's Filter
-//! verdicts (ok, the failing reason, or - where the plugin did not run) and each Score plugin's
-//! raw, normalized and weighted score, with the chosen node marked.
+//! verdicts (ok; skip where the plugin's PreFilter found nothing to check; the failing reason;
+//! or - where the plugin did not run) and each Score plugin's raw, normalized and weighted
+//! score, with the chosen node marked.
 
-use super::framework::{Explanation, FILTERS, SCORES};
+use super::framework::Explanation;
 use crate::api::time::rfc3339;
 use crate::console::table;
 
@@ -18,14 +19,15 @@ pub fn render(e: &Explanation) -> String {
     }
     out.push_str("\nFilter (in order; a node stops at its first failure):\n");
     let mut headers = vec!["NODE"];
-    headers.extend_from_slice(FILTERS);
+    headers.extend_from_slice(&e.filters);
     let rows: Vec<Vec<String>> = e
         .nodes
         .iter()
         .map(|n| {
             let mut row = vec![n.node.clone()];
-            for f in FILTERS {
+            for f in &e.filters {
                 row.push(match n.filters.iter().find(|(p, _)| p == f) {
+                    Some((_, Ok(()))) if e.skipped_filters.contains(f) => "skip".into(),
                     Some((_, Ok(()))) => "ok".into(),
                     Some((_, Err(r))) => r.clone(),
                     None => "-".into(),
@@ -35,12 +37,20 @@ pub fn render(e: &Explanation) -> String {
         })
         .collect();
     out.push_str(&table::render(&headers, &rows, false));
+    if let Some(p) = &e.preemption {
+        out.push_str(&format!("\nPreemption: {}\n", p));
+    }
     let scored: Vec<_> = e.nodes.iter().filter(|n| !n.scores.is_empty()).collect();
     if scored.is_empty() {
+        if e.picked.is_some() {
+            out.push_str("\nOnly one node passed the filters: it is chosen without scoring.\n");
+        }
         return out;
     }
     out.push_str("\nScore (raw → normalized × weight = weighted):\n");
-    let names: Vec<String> = SCORES.iter().map(|(p, w)| format!("{} (×{})", p, w)).collect();
+    // plugins that skipped this pod (nothing to score) are left out
+    let used: Vec<&(&str, i64)> = e.scores.iter().filter(|(p, _)| scored.iter().any(|n| n.scores.iter().any(|s| s.plugin == *p))).collect();
+    let names: Vec<String> = used.iter().map(|(p, w)| format!("{} (×{})", p, w)).collect();
     let mut headers: Vec<&str> = vec!["NODE"];
     headers.extend(names.iter().map(String::as_str));
     headers.push("TOTAL");
@@ -48,8 +58,11 @@ pub fn render(e: &Explanation) -> String {
         .iter()
         .map(|n| {
             let mut row = vec![if e.picked.as_deref() == Some(n.node.as_str()) { format!("{} *", n.node) } else { n.node.clone() }];
-            for s in &n.scores {
-                row.push(format!("{} → {} = {}", s.raw, s.normalized, s.weighted));
+            for (p, _) in &used {
+                row.push(match n.scores.iter().find(|s| s.plugin == *p) {
+                    Some(s) => format!("{} → {} = {}", s.raw, s.normalized, s.weighted),
+                    None => "-".into(),
+                });
             }
             row.push(n.total.to_string());
             row
@@ -57,5 +70,9 @@ pub fn render(e: &Explanation) -> String {
         .collect();
     out.push_str(&table::render(&headers, &rows, false));
     out.push_str("* chosen (ties are broken at random)\n");
+    let skipped: Vec<&str> = e.scores.iter().map(|(p, _)| *p).filter(|p| !used.iter().any(|(u, _)| u == p)).collect();
+    if !skipped.is_empty() {
+        out.push_str(&format!("Not scored (PreScore returned Skip: nothing to score for this pod): {}\n", skipped.join(", ")));
+    }
     out
 }

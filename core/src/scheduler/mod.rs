@@ -1,233 +1,289 @@
-//! kube-scheduler (default-scheduler): watches for pods with no node whose schedulerName it
-//! serves, runs the Filter plugins over every node, scores the feasible ones and binds the pod
-//! through the Binding subresource — or records FailedScheduling with upstream's FitError text.
+//! kube-scheduler. `Schedulers` is every scheduler process in the cluster — the default one
+//! (the kubeadm static pod) and any second scheduler a learner deploys — sharing one cache
+//! that follows the store's watch. Each process serves one or more profiles (schedulerName)
+//! and keeps its own queue: pods whose spec.schedulerName no running process serves stay
+//! Pending with no event, as upstream.
 
+pub mod cache;
+pub mod config;
 pub mod explain;
 pub mod framework;
 pub mod plugins;
+pub mod preemption;
+pub mod queue;
 pub mod resources;
+pub mod types;
 
-use crate::api::quantity::Quantity;
+use crate::api::time::Millis;
 use crate::apiserver::events::Source;
 use crate::apiserver::{admission::set_condition, ApiServer, Subresource};
 use crate::sim::rng::Rng;
-use crate::sim::Timers;
-use crate::store::{EventType, WatchEvent};
-use plugins::node_resources_fit::Usage;
-use plugins::{Code, Status};
-use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::{Timers, Wake};
+use crate::store::Store;
+use cache::{Cache, Change, PodKey};
+use framework::{Explanation, Profile};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use types::PodInfo;
 
 pub const DEFAULT_SCHEDULER: &str = "default-scheduler";
 
+/// How many attempts each scheduler remembers for `sim explain pod`.
+const MAX_ATTEMPTS: usize = 5_000;
+
+/// A compact record of one scheduling attempt; the per-node detail is recomputed on demand
+/// by replaying the store to `revision` (see cache.rs), so 5,000-node clusters cost nothing.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub uid: String,
+    pub at: Millis,
+    pub revision: i64,
+    pub start: usize,
+    pub profile: usize,
+    pub picked: Option<String>,
+    pub message: Option<String>,
+    pub preemption: Option<String>,
+}
+
+/// One kube-scheduler process.
 pub struct Scheduler {
-    pub name: String,
-    /// false while kube-scheduler is not running (e.g. its static pod manifest was moved away)
+    /// what it is: "default-scheduler", or the pod that runs it (namespace/name)
+    pub identity: String,
+    pub profiles: Vec<Profile>,
+    /// false while its pod is not running (e.g. the static pod manifest was moved away)
     pub running: bool,
     rng: Rng,
-    /// pods waiting for an attempt: (namespace, name)
-    active: BTreeSet<(String, String)>,
-    /// pods that failed, with the spec they failed with
-    unschedulable: BTreeMap<(String, String), Value>,
-    /// the latest attempt for each pod (bounded: the oldest are dropped)
-    pub explanations: BTreeMap<(String, String), framework::Explanation>,
-    explanation_order: std::collections::VecDeque<(String, String)>,
-    /// nextStartNodeIndex: where the next search over nodes begins
+    queue: queue::Queue,
     next_start: usize,
+    pub attempts: BTreeMap<PodKey, Attempt>,
+    attempt_order: VecDeque<PodKey>,
 }
-
-/// How many scheduling explanations are kept.
-const MAX_EXPLANATIONS: usize = 2_000;
 
 impl Scheduler {
-    pub fn new(seed: u64) -> Self {
-        Scheduler {
-            name: DEFAULT_SCHEDULER.into(),
-            running: true,
-            rng: Rng::new(seed ^ 0x7363_6864),
-            active: BTreeSet::new(),
-            unschedulable: BTreeMap::new(),
-            explanations: BTreeMap::new(),
-            explanation_order: Default::default(),
-            next_start: 0,
-        }
+    pub fn new(identity: &str, profiles: Vec<Profile>, seed: u64) -> Scheduler {
+        let salt = identity.bytes().fold(0x7363_6864u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
+        Scheduler { identity: identity.into(), profiles, running: true, rng: Rng::new(seed ^ salt), queue: Default::default(), next_start: 0, attempts: BTreeMap::new(), attempt_order: VecDeque::new() }
     }
 
-    fn wants(&self, pod: &Value) -> bool {
-        crate::api::str_at(pod, "/spec/nodeName").is_empty()
-            && crate::api::str_at(pod, "/spec/schedulerName") == self.name
-            && pod.pointer("/metadata/deletionTimestamp").is_none()
-            && !matches!(crate::api::str_at(pod, "/status/phase"), "Succeeded" | "Failed")
+    fn profile_for(&self, scheduler_name: &str) -> Option<usize> {
+        self.profiles.iter().position(|p| p.scheduler_name == scheduler_name)
     }
 
-    /// Cluster events that can make unschedulable pods schedulable move them back (as the
-    /// scheduling queue's MoveAllToActiveOrBackoffQueue does).
-    pub fn on_event(&mut self, ev: &WatchEvent) {
-        let kind = crate::api::kind(&ev.value);
-        match kind {
-            "Pod" => {
-                let key = (crate::api::namespace(&ev.value).to_string(), crate::api::name(&ev.value).to_string());
-                if ev.typ == EventType::Delete || !crate::api::str_at(&ev.value, "/spec/nodeName").is_empty() {
-                    self.active.remove(&key);
-                    self.unschedulable.remove(&key);
-                    if ev.typ == EventType::Delete && !crate::api::str_at(&ev.value, "/spec/nodeName").is_empty() {
-                        self.flush();
-                    }
-                    return;
-                }
-                if !self.wants(&ev.value) {
-                    self.active.remove(&key);
-                    self.unschedulable.remove(&key);
-                    return;
-                }
-                match self.unschedulable.get(&key) {
-                    // our own status write; nothing about the pod changed
-                    Some(spec) if Some(spec) == ev.value.get("spec") => {}
-                    _ => {
-                        self.unschedulable.remove(&key);
-                        self.active.insert(key);
-                    }
+    pub fn serves(&self, scheduler_name: &str) -> bool {
+        self.profile_for(scheduler_name).is_some()
+    }
+
+    fn remember(&mut self, key: PodKey, a: Attempt) {
+        if self.attempts.insert(key.clone(), a).is_none() {
+            self.attempt_order.push_back(key);
+            while self.attempt_order.len() > MAX_ATTEMPTS {
+                if let Some(old) = self.attempt_order.pop_front() {
+                    self.attempts.remove(&old);
                 }
             }
-            "Node" => {
-                // a node added or changed may fit what did not fit before
-                if ev.typ == EventType::Put {
-                    self.flush();
-                }
+        }
+    }
+
+    pub fn pending(&self) -> (usize, usize) {
+        self.queue.counts()
+    }
+}
+
+/// Every scheduler process and their shared cache.
+pub struct Schedulers {
+    pub cache: Cache,
+    /// the store revision the cache has seen
+    cursor: i64,
+    pub instances: Vec<Scheduler>,
+    seed: u64,
+    /// the earliest Wake::Scheduler already armed
+    armed: Option<Millis>,
+    /// pending pods no running process serves (their schedulerName is unknown)
+    orphans: BTreeMap<PodKey, Arc<PodInfo>>,
+}
+
+fn wants(p: &PodInfo) -> bool {
+    p.node_name.is_empty() && !p.deleting && !p.terminal
+}
+
+impl Schedulers {
+    pub fn new(seed: u64) -> Schedulers {
+        Schedulers { cache: Cache::default(), cursor: 0, instances: vec![Scheduler::new(DEFAULT_SCHEDULER, vec![Profile::default_profile(DEFAULT_SCHEDULER)], seed)], seed, armed: None, orphans: BTreeMap::new() }
+    }
+
+    /// The default scheduler (the kubeadm static pod, or the managed control plane's).
+    pub fn instance_mut(&mut self, identity: &str) -> Option<&mut Scheduler> {
+        self.instances.iter_mut().find(|s| s.identity == identity)
+    }
+
+    /// Adds (or replaces) a scheduler process; its queue starts with every pending pod it serves.
+    pub fn start(&mut self, identity: &str, profiles: Vec<Profile>, now: Millis) {
+        self.instances.retain(|s| s.identity != identity);
+        self.stop(identity);
+        let mut s = Scheduler::new(identity, profiles, self.seed);
+        let taken: Vec<PodKey> = self.orphans.iter().filter(|(_, p)| s.serves(&p.scheduler_name)).map(|(k, _)| k.clone()).collect();
+        for k in taken {
+            if let Some(p) = self.orphans.remove(&k) {
+                s.queue.upsert(p, now);
             }
-            _ => {}
+        }
+        self.instances.push(s);
+    }
+
+    /// A scheduler process goes away; the pods it was to schedule wait for another.
+    pub fn stop(&mut self, identity: &str) {
+        let Some(i) = self.instances.iter().position(|s| s.identity == identity) else { return };
+        let s = self.instances.remove(i);
+        for p in s.queue.all() {
+            self.orphans.insert(p.key(), p);
         }
     }
 
-    /// Moves every unschedulable pod back to the active queue.
-    pub fn flush(&mut self) {
-        let keys: Vec<_> = self.unschedulable.keys().cloned().collect();
-        for k in keys {
-            self.unschedulable.remove(&k);
-            self.active.insert(k);
-        }
-    }
-
-    /// Attempts every active pod; true if it did anything.
-    pub fn schedule_pending(&mut self, api: &mut ApiServer, _timers: &mut Timers) -> bool {
-        if !self.running || self.active.is_empty() {
-            return false;
-        }
-        // PrioritySort: higher priority first, then earlier creation
-        let mut queue: Vec<(i64, String, (String, String))> = self
-            .active
-            .iter()
-            .filter_map(|k| api.get_kind("Pod", &k.0, &k.1).map(|p| (p.pointer("/spec/priority").and_then(Value::as_i64).unwrap_or(0), crate::api::str_at(&p, "/metadata/creationTimestamp").to_string(), k.clone())))
-            .collect();
-        queue.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        self.active.clear();
-        for (_, _, key) in queue {
-            let Some(pod) = api.get_kind("Pod", &key.0, &key.1) else { continue };
-            if !self.wants(&pod) {
-                continue;
-            }
-            self.schedule_one(api, &pod, key);
-        }
-        true
-    }
-
-    fn schedule_one(&mut self, api: &mut ApiServer, pod: &Value, key: (String, String)) {
-        let nodes = api.list_kind("Node", None);
-        let usage = node_usage(api);
-        let empty = Usage::default();
-        let views: Vec<framework::NodeView> = nodes.iter().map(|n| framework::NodeView { node: n, usage: usage.get(crate::api::name(n)).unwrap_or(&empty) }).collect();
-        let start = if views.is_empty() { 0 } else { self.next_start % views.len() };
-        let (picked, results, failures) = framework::run(pod, &views, start, &mut self.rng);
-        if !views.is_empty() {
-            self.next_start = (start + results.len()) % views.len();
-        }
-        let source = Source { component: DEFAULT_SCHEDULER, host: None };
-        let mut explanation = framework::Explanation { pod: format!("{}/{}", key.0, key.1), at: api.now, scheduler: self.name.clone(), nodes: results, picked: None, message: None };
-        let Some(i) = picked else {
-            let msg = fit_error(nodes.len(), &failures);
-            explanation.message = Some(msg.clone());
-            self.remember(key.clone(), explanation);
-            let mut p = (*pod).clone();
-            set_condition(&mut p, "PodScheduled", "False", Some("Unschedulable"), Some(&msg), api.now);
-            let _ = api.update(p, Subresource::Status);
-            api.record_event(pod, "", "Warning", "FailedScheduling", &msg, source);
-            self.unschedulable.insert(key, pod.get("spec").cloned().unwrap_or(Value::Null));
+    /// Follows the store's watch: updates the cache and routes pending pods to their queues.
+    pub fn sync(&mut self, store: &Store, now: Millis) {
+        if store.revision() == self.cursor {
             return;
-        };
-        let pick = crate::api::name(&nodes[i]).to_string();
-        explanation.picked = Some(pick.clone());
-        self.remember(key.clone(), explanation);
-        match api.bind(&key.0, &key.1, &pick) {
-            Ok(bound) => api.record_event(&bound, "", "Normal", "Scheduled", &format!("Successfully assigned {}/{} to {}", key.0, key.1, pick), source),
-            Err(_) => {
-                self.active.insert(key);
+        }
+        let events = store.events_since(self.cursor);
+        self.cursor = store.revision();
+        for ev in events {
+            let (change, pod) = self.cache.apply(ev);
+            match change {
+                Change::Node | Change::PodRemoved => self.for_queues(|q| q.move_unschedulable(now, |_| true)),
+                // a pod that arrives may satisfy another's pod affinity or spread constraints
+                Change::PodAssigned => self.for_queues(|q| q.move_unschedulable(now, |p| !p.required_affinity.is_empty() || p.spread_constraints.iter().any(|c| c.hard))),
+                Change::Unassigned | Change::None => {}
+            }
+            let Some(pod) = pod else { continue };
+            let key = pod.key();
+            let deleted = ev.typ == crate::store::EventType::Delete;
+            let mut served = false;
+            for s in &mut self.instances {
+                if !deleted && wants(&pod) && s.serves(&pod.scheduler_name) {
+                    s.queue.upsert(pod.clone(), now);
+                    served = true;
+                } else {
+                    s.queue.remove(&key);
+                }
+            }
+            // pods nobody serves wait, silently, until a scheduler for them starts
+            self.orphans.remove(&key);
+            if !served && !deleted && wants(&pod) {
+                self.orphans.insert(key, pod);
             }
         }
     }
 
-    fn remember(&mut self, key: (String, String), e: framework::Explanation) {
-        if self.explanations.insert(key.clone(), e).is_none() {
-            self.explanation_order.push_back(key);
-            while self.explanation_order.len() > MAX_EXPLANATIONS {
-                if let Some(old) = self.explanation_order.pop_front() {
-                    self.explanations.remove(&old);
+    fn for_queues(&mut self, f: impl Fn(&mut queue::Queue)) {
+        for s in &mut self.instances {
+            f(&mut s.queue);
+        }
+    }
+
+    /// Wake::Scheduler: the queues' periodic flushes.
+    pub fn on_timer(&mut self, now: Millis) {
+        self.armed = None;
+        self.for_queues(|q| q.flush(now));
+    }
+
+    /// Schedules every active pod of every running scheduler; true if it did anything.
+    pub fn schedule_pending(&mut self, api: &mut ApiServer, timers: &mut Timers) -> bool {
+        self.sync(&api.store, api.now);
+        let mut did = false;
+        for i in 0..self.instances.len() {
+            while self.instances[i].running {
+                let Some(pod) = self.instances[i].queue.pop() else { break };
+                self.schedule_one(i, api, pod);
+                self.sync(&api.store, api.now);
+                did = true;
+            }
+        }
+        if let Some(at) = self.instances.iter().filter(|s| s.running).filter_map(|s| s.queue.next_wake()).min() {
+            if self.armed.is_none_or(|a| at < a || a < api.now) {
+                self.armed = Some(at);
+                timers.at(at, Wake::Scheduler);
+            }
+        }
+        did
+    }
+
+    fn schedule_one(&mut self, i: usize, api: &mut ApiServer, pod: Arc<PodInfo>) {
+        let key = pod.key();
+        let now = api.now;
+        let revision = api.store.revision();
+        let s = &mut self.instances[i];
+        let Some(pi) = s.profile_for(&pod.scheduler_name) else { return };
+        let profile = &s.profiles[pi];
+        let start = if self.cache.nodes.is_empty() { 0 } else { s.next_start % self.cache.nodes.len() };
+        let result = framework::schedule(profile, &self.cache, &pod, start, &mut s.rng, None);
+        if !self.cache.nodes.is_empty() {
+            s.next_start = (start + result.processed) % self.cache.nodes.len();
+        }
+        let component = profile.scheduler_name.clone();
+        let source = Source { component: &component, host: None };
+        let mut attempt = Attempt { uid: pod.uid.clone(), at: now, revision, start, profile: pi, picked: None, message: None, preemption: None };
+        match result.picked {
+            Some(n) => {
+                let node = self.cache.nodes[n].node.name.clone();
+                attempt.picked = Some(node.clone());
+                s.remember(key.clone(), attempt);
+                match api.bind(&key.0, &key.1, &node) {
+                    Ok(bound) => {
+                        s.queue.remove(&key);
+                        api.record_event(&bound, "", "Normal", "Scheduled", &format!("Successfully assigned {}/{} to {}", key.0, key.1, node), source);
+                    }
+                    Err(_) => s.queue.retry(&key, now),
+                }
+            }
+            None => {
+                // PostFilter: DefaultPreemption may nominate a node after evicting victims
+                let pre = if profile.preemption { preemption::preempt(profile, &self.cache, &pod, &result.failures, api, Source { component: &component, host: None }) } else { preemption::Outcome::disabled() };
+                let msg = framework::fit_error(self.cache.nodes.len(), &result.failures, pre.message.as_deref());
+                attempt.message = Some(msg.clone());
+                attempt.preemption = pre.summary.clone();
+                s.remember(key.clone(), attempt);
+                s.queue.failed(&key, now);
+                if let Some(cur) = api.get_kind("Pod", &key.0, &key.1) {
+                    let mut p = (*cur).clone();
+                    set_condition(&mut p, "PodScheduled", "False", Some("Unschedulable"), Some(&msg), now);
+                    if let Some(n) = &pre.nominated {
+                        crate::api::set_at(&mut p, "/status/nominatedNodeName", serde_json::json!(n));
+                    }
+                    let _ = api.update(p, Subresource::Status);
+                    api.record_event(&cur, "", "Warning", "FailedScheduling", &msg, source);
                 }
             }
         }
     }
-}
 
-fn node_usage(api: &ApiServer) -> BTreeMap<String, Usage> {
-    let mut out: BTreeMap<String, Usage> = BTreeMap::new();
-    for p in api.list_kind("Pod", None) {
-        let node = crate::api::str_at(&p, "/spec/nodeName");
-        if node.is_empty() || matches!(crate::api::str_at(&p, "/status/phase"), "Succeeded" | "Failed") {
-            continue;
-        }
-        let u = out.entry(node.to_string()).or_default();
-        u.pods += 1;
-        let (cpu, mem) = plugins::node_resources_fit::non_zero_requests(&p);
-        u.non_zero_cpu += cpu;
-        u.non_zero_memory += mem;
-        u.host_ports.extend(plugins::node_ports::host_ports(&p));
-        for r in resources::requested_resources(&p) {
-            let q = resources::pod_request(&p, &r);
-            let e = u.requested.entry(r).or_insert(Quantity::ZERO);
-            *e = e.saturating_add(q);
-        }
+    /// The recorded attempt for a pod, whichever scheduler made it.
+    pub fn attempt(&self, ns: &str, name: &str) -> Option<(&Scheduler, &Attempt)> {
+        let key = (ns.to_string(), name.to_string());
+        self.instances.iter().filter_map(|s| s.attempts.get(&key).map(|a| (s, a))).max_by_key(|(_, a)| a.revision)
     }
-    out
-}
 
-/// framework.FitError.Error(): "0/3 nodes are available: 1 node(s) had untolerated taint(s),
-/// 2 Insufficient cpu. preemption: …" — reasons counted over nodes and sorted as strings.
-pub fn fit_error(num_nodes: usize, failures: &[Status]) -> String {
-    if num_nodes == 0 {
-        return "no nodes available to schedule pods".into();
+    /// Re-runs a pod's last attempt over the cluster as it was, recording every node's verdicts
+    /// and scores.
+    pub fn explain(&self, store: &Store, ns: &str, name: &str) -> Option<Explanation> {
+        let (s, a) = self.attempt(ns, name)?;
+        let profile = s.profiles.get(a.profile)?;
+        let cache = Cache::at_revision(store, a.revision);
+        let pod_json = store.snapshot_at(a.revision).into_values().find(|v| crate::api::kind(v) == "Pod" && crate::api::namespace(v) == ns && crate::api::name(v) == name)?;
+        let pod = PodInfo::from_json(&pod_json);
+        let mut rows = vec![];
+        let mut rng = Rng::new(0);
+        let r = framework::schedule(profile, &cache, &pod, a.start, &mut rng, Some(&mut rows));
+        Some(Explanation {
+            pod: format!("{}/{}", ns, name),
+            at: a.at,
+            scheduler: profile.scheduler_name.clone(),
+            filters: profile.filters.clone(),
+            skipped_filters: r.skipped_filters,
+            scores: profile.scores.clone(),
+            nodes: rows,
+            picked: a.picked.clone(),
+            message: a.message.clone(),
+            preemption: a.preemption.clone(),
+        })
     }
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for s in failures {
-        for r in &s.reasons {
-            *counts.entry(r.clone()).or_default() += 1;
-        }
-    }
-    let mut reasons: Vec<String> = counts.iter().map(|(r, n)| format!("{} {}", n, r)).collect();
-    reasons.sort();
-    let mut msg = format!("0/{} nodes are available", num_nodes);
-    if !reasons.is_empty() {
-        msg.push_str(&format!(": {}", reasons.join(", ")));
-    }
-    msg.push('.');
-    // DefaultPreemption's PostFilter tail
-    let mut pre: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in failures {
-        let r = if s.code == Code::UnschedulableAndUnresolvable { "Preemption is not helpful for scheduling" } else { "No preemption victims found for incoming pod" };
-        *pre.entry(r).or_default() += 1;
-    }
-    let mut pre: Vec<String> = pre.iter().map(|(r, n)| format!("{} {}", n, r)).collect();
-    pre.sort();
-    if num_nodes > 0 {
-        msg.push_str(&format!(" preemption: 0/{} nodes are available: {}.", num_nodes, pre.join(", ")));
-    }
-    msg
 }

@@ -11,7 +11,7 @@ use crate::api::time::Millis;
 use crate::apiserver::ApiServer;
 use crate::controllers::ControllerManager;
 use crate::kubelet::Kubelet;
-use crate::scheduler::Scheduler;
+use crate::scheduler::Schedulers;
 use crate::store::{EventType, WatchEvent};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -51,7 +51,7 @@ impl Timers {
 
 pub struct Cluster {
     pub api: ApiServer,
-    pub scheduler: Scheduler,
+    pub scheduler: Schedulers,
     pub controllers: ControllerManager,
     pub kubelets: BTreeMap<String, Kubelet>,
     pub seed: u64,
@@ -74,7 +74,7 @@ impl Cluster {
     pub fn empty(seed: u64) -> Cluster {
         let mut c = Cluster {
             api: ApiServer::new(seed, EPOCH),
-            scheduler: Scheduler::new(seed),
+            scheduler: Schedulers::new(seed),
             controllers: ControllerManager::default(),
             kubelets: BTreeMap::new(),
             seed,
@@ -191,7 +191,6 @@ impl Cluster {
                 }
                 _ => {}
             }
-            self.scheduler.on_event(ev);
             self.controllers.on_event(ev);
         }
         self.controllers.reconcile(&mut self.api, &mut timers);
@@ -202,7 +201,10 @@ impl Cluster {
     /// kube-scheduler and kube-controller-manager run while their static pod manifests do.
     pub fn gate_control_plane(&mut self) {
         if let Some(k) = self.control_plane.as_ref().and_then(|n| self.kubelets.get(n)) {
-            self.scheduler.running = k.runs_component("kube-scheduler");
+            let running = k.runs_component("kube-scheduler");
+            if let Some(s) = self.scheduler.instance_mut(crate::scheduler::DEFAULT_SCHEDULER) {
+                s.running = running;
+            }
             self.controllers.running = k.runs_component("kube-controller-manager");
         }
     }
@@ -215,7 +217,7 @@ impl Cluster {
                     k.on_timer(&mut self.api, pod_uid.as_deref(), &mut timers);
                 }
             }
-            Wake::Scheduler => self.scheduler.flush(),
+            Wake::Scheduler => self.scheduler.on_timer(self.api.now),
             Wake::Controller(name) => self.controllers.wake(name, self.api.now),
         }
         self.controllers.reconcile(&mut self.api, &mut timers);

@@ -1,0 +1,152 @@
+//! DefaultPreemption (PostFilter; pkg/scheduler/framework/preemption and
+//! plugins/defaultpreemption): when no node fits, find nodes where evicting lower-priority
+//! pods would let the pod fit, keep as many of them as possible (PodDisruptionBudget-violating
+//! ones reprieved first), pick the node by upstream's criteria, delete the victims gracefully
+//! with a Preempted event, and nominate the node (status.nominatedNodeName).
+
+use super::cache::Cache;
+use super::framework::{self, Profile};
+use super::plugins::{Code, Status};
+use super::types::{NodeInfo, PodInfo};
+use crate::apiserver::events::Source;
+use crate::apiserver::{admission::set_condition, ApiServer, Subresource};
+use std::sync::Arc;
+
+pub const NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
+pub const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
+
+/// What PostFilter did: the tail of the FitError message, or a nominated node.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// "preemption: …" appended to the FailedScheduling message
+    pub message: Option<String>,
+    pub nominated: Option<String>,
+    /// for `sim explain pod`: the victims and the node
+    pub summary: Option<String>,
+}
+
+impl Outcome {
+    pub fn disabled() -> Outcome {
+        Outcome::default()
+    }
+    fn fail(msg: String) -> Outcome {
+        Outcome { message: Some(format!("preemption: {}", msg)), nominated: None, summary: None }
+    }
+}
+
+struct Candidate {
+    node: usize,
+    victims: Vec<Arc<PodInfo>>,
+    pdb_violations: usize,
+}
+
+/// Whether the pod fits the node with these pods on it (every Filter plugin; cluster-wide
+/// plugin state comes from the cache as is — upstream adjusts it pod by pod).
+fn fits(profile: &Profile, cache: &Cache, pod: &PodInfo, n: &NodeInfo) -> Result<(), Status> {
+    framework::filter_one(profile, cache, pod, n)
+}
+
+/// PDBs that would be violated by evicting `p` (disruptionsAllowed exhausted).
+fn violates_pdb(cache: &Cache, p: &PodInfo, budgets: &mut Vec<(String, String, i64)>) -> bool {
+    let mut violated = false;
+    for ((ns, name), (sel, _)) in &cache.pdbs {
+        if *ns != p.namespace || sel.is_empty() || !sel.matches(&p.labels) {
+            continue;
+        }
+        if let Some(b) = budgets.iter_mut().find(|b| b.0 == *ns && b.1 == *name) {
+            b.2 -= 1;
+            if b.2 < 0 {
+                violated = true;
+            }
+        }
+    }
+    violated
+}
+
+/// SelectVictimsOnNode.
+fn select_victims(profile: &Profile, cache: &Cache, pod: &PodInfo, n: &NodeInfo) -> Result<(Vec<Arc<PodInfo>>, usize), Status> {
+    let mut lower: Vec<Arc<PodInfo>> = n.pods.iter().filter(|p| p.priority < pod.priority).cloned().collect();
+    if lower.is_empty() {
+        return Err(Status::unresolvable("DefaultPreemption", NO_VICTIMS));
+    }
+    let mut trial = n.clone();
+    for p in &lower {
+        trial.remove_pod(&p.namespace, &p.name);
+    }
+    fits(profile, cache, pod, &trial)?;
+    // most important first: higher priority, then the earlier started
+    lower.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.created.cmp(&b.created)));
+    let mut budgets: Vec<(String, String, i64)> = cache.pdbs.iter().map(|((ns, name), (_, allowed))| (ns.clone(), name.clone(), *allowed)).collect();
+    let (violating, safe): (Vec<_>, Vec<_>) = lower.into_iter().partition(|p| violates_pdb(cache, p, &mut budgets));
+    let mut victims = vec![];
+    let mut violations = 0;
+    for (group, is_violating) in [(violating, true), (safe, false)] {
+        for p in group {
+            trial.add_pod(p.clone());
+            if fits(profile, cache, pod, &trial).is_err() {
+                trial.remove_pod(&p.namespace, &p.name);
+                if is_violating {
+                    violations += 1;
+                }
+                victims.push(p);
+            }
+        }
+    }
+    Ok((victims, violations))
+}
+
+/// pickOneNodeForPreemption's criteria, in order.
+fn pick(cands: &[Candidate]) -> usize {
+    let key = |c: &Candidate| {
+        let highest = c.victims.iter().map(|v| v.priority).max().unwrap_or(i64::MIN);
+        // priorities offset by MaxInt32+1 so that negative ones still add up to more victims
+        let sum: i64 = c.victims.iter().map(|v| v.priority + i32::MAX as i64 + 1).sum();
+        let earliest_of_highest = c.victims.iter().filter(|v| v.priority == highest).map(|v| v.created.clone()).min().unwrap_or_default();
+        (c.pdb_violations, highest, sum, c.victims.len(), std::cmp::Reverse(earliest_of_highest))
+    };
+    (0..cands.len()).min_by_key(|&i| key(&cands[i])).unwrap_or(0)
+}
+
+pub fn preempt(profile: &Profile, cache: &Cache, pod: &PodInfo, failures: &[(usize, Status)], api: &mut ApiServer, source: Source) -> Outcome {
+    if pod.preemption_never {
+        return Outcome { message: Some("preemption: not eligible due to preemptionPolicy=Never.".into()), nominated: None, summary: Some("not eligible: preemptionPolicy is Never".into()) };
+    }
+    if !pod.nominated_node_name.is_empty() {
+        if let Some(n) = cache.node(&pod.nominated_node_name) {
+            let unresolvable = failures.iter().any(|(i, s)| cache.nodes[*i].node.name == n.node.name && s.code == Code::UnschedulableAndUnresolvable);
+            if !unresolvable && n.pods.iter().any(|p| p.deleting && p.priority < pod.priority) {
+                return Outcome::fail("not eligible due to a terminating pod on the nominated node.".into());
+            }
+        }
+    }
+    let mut statuses: Vec<(usize, Status)> = vec![];
+    let mut cands: Vec<Candidate> = vec![];
+    for (i, s) in failures {
+        if s.code == Code::UnschedulableAndUnresolvable {
+            statuses.push((*i, Status::unresolvable("DefaultPreemption", NOT_HELPFUL)));
+            continue;
+        }
+        match select_victims(profile, cache, pod, &cache.nodes[*i]) {
+            Ok((victims, pdb_violations)) if !victims.is_empty() => cands.push(Candidate { node: *i, victims, pdb_violations }),
+            Ok(_) => statuses.push((*i, Status::unresolvable("DefaultPreemption", NO_VICTIMS))),
+            Err(st) => statuses.push((*i, st)),
+        }
+    }
+    if cands.is_empty() {
+        return Outcome::fail(framework::fit_error(cache.nodes.len(), &statuses, None));
+    }
+    let c = &cands[pick(&cands)];
+    let node = cache.nodes[c.node].node.name.clone();
+    for v in &c.victims {
+        let Some(cur) = api.get_kind("Pod", &v.namespace, &v.name) else { continue };
+        let mut p = (*cur).clone();
+        set_condition(&mut p, "DisruptionTarget", "True", Some("PreemptionByScheduler"), Some(&format!("{}: preempting to accommodate a higher priority pod", source.component)), api.now);
+        let _ = api.update(p, Subresource::Status);
+        api.record_event(&cur, "", "Normal", "Preempted", &format!("Preempted by pod {} on node {}", pod.uid, node), Source { component: source.component, host: None });
+        if let Some(r) = crate::api::resources::by_kind("Pod") {
+            let _ = api.delete(r, &v.namespace, &v.name, None);
+        }
+    }
+    let names: Vec<String> = c.victims.iter().map(|v| format!("{}/{}", v.namespace, v.name)).collect();
+    Outcome { message: None, nominated: Some(node.clone()), summary: Some(format!("nominated {} after preempting {}", node, names.join(", "))) }
+}

@@ -1,0 +1,469 @@
+//! The scheduler's typed view of pods and nodes (upstream's framework.PodInfo and the static
+//! half of NodeInfo), parsed once when the watch delivers an object, so that the plugins never
+//! touch JSON in the scheduling cycle.
+
+use crate::api::labels::{labels_of, map_of, Labels, Op, Requirement, Selector};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// framework.Resource: cpu in milli-cores, the rest in units (Quantity.Value(), rounded up).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resource {
+    pub milli_cpu: i64,
+    pub memory: i64,
+    pub ephemeral_storage: i64,
+    /// extended resources (nvidia.com/gpu) and hugepages, sorted by name
+    pub scalar: Vec<(String, i64)>,
+}
+
+fn clamp(v: i128) -> i64 {
+    v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+impl Resource {
+    /// From milli-unit amounts keyed by resource name.
+    pub fn from_milli(m: &BTreeMap<String, i128>) -> Resource {
+        let mut r = Resource::default();
+        for (k, &v) in m {
+            let units = clamp(v.div_euclid(1000) + i128::from(v.rem_euclid(1000) != 0));
+            match k.as_str() {
+                "cpu" => r.milli_cpu = clamp(v),
+                "memory" => r.memory = units,
+                "ephemeral-storage" => r.ephemeral_storage = units,
+                "pods" => {}
+                _ => r.scalar.push((k.clone(), units)),
+            }
+        }
+        r
+    }
+
+    pub fn scalar(&self, name: &str) -> i64 {
+        self.scalar.iter().find(|(k, _)| k == name).map_or(0, |(_, v)| *v)
+    }
+
+    /// Adds (sign 1) or removes (sign -1) another pod's resources.
+    pub fn add(&mut self, o: &Resource, sign: i64) {
+        self.milli_cpu = self.milli_cpu.saturating_add(sign * o.milli_cpu);
+        self.memory = self.memory.saturating_add(sign * o.memory);
+        self.ephemeral_storage = self.ephemeral_storage.saturating_add(sign * o.ephemeral_storage);
+        for (k, v) in &o.scalar {
+            match self.scalar.iter_mut().find(|(n, _)| n == k) {
+                Some((_, x)) => *x = x.saturating_add(sign * v),
+                None => {
+                    self.scalar.push((k.clone(), sign * v));
+                    self.scalar.sort();
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taint {
+    pub key: String,
+    pub value: String,
+    pub effect: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toleration {
+    pub key: String,
+    /// "Exists" or "Equal" ("" defaults to Equal)
+    pub operator: String,
+    pub value: String,
+    /// "" tolerates every effect
+    pub effect: String,
+}
+
+impl Toleration {
+    /// v1.Toleration.ToleratesTaint
+    pub fn tolerates(&self, t: &Taint) -> bool {
+        if !self.effect.is_empty() && self.effect != t.effect {
+            return false;
+        }
+        if !self.key.is_empty() && self.key != t.key {
+            return false;
+        }
+        match self.operator.as_str() {
+            "Exists" => true,
+            "" | "Equal" => self.value == t.value,
+            _ => false,
+        }
+    }
+}
+
+pub fn tolerations_of(pod: &Value) -> Vec<Toleration> {
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    pod.pointer("/spec/tolerations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|t| Toleration { key: s(t, "key"), operator: s(t, "operator"), value: s(t, "value"), effect: s(t, "effect") })
+        .collect()
+}
+
+pub fn taints_of(node: &Value) -> Vec<Taint> {
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    node.pointer("/spec/taints").and_then(Value::as_array).into_iter().flatten().map(|t| Taint { key: s(t, "key"), value: s(t, "value"), effect: s(t, "effect") }).collect()
+}
+
+/// A v1.NodeSelectorTerm: matchExpressions over labels and matchFields over metadata.name,
+/// ANDed; an empty term matches no node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSelectorTerm {
+    pub exprs: Vec<Requirement>,
+    pub fields: Vec<Requirement>,
+}
+
+impl NodeSelectorTerm {
+    pub fn matches(&self, node_name: &str, labels: &Labels) -> bool {
+        if self.exprs.is_empty() && self.fields.is_empty() {
+            return false;
+        }
+        let name_ok = self.fields.iter().all(|f| {
+            let mut m = Labels::new();
+            m.insert("metadata.name".into(), node_name.to_string());
+            f.matches(&m)
+        });
+        name_ok && self.exprs.iter().all(|e| e.matches(labels))
+    }
+}
+
+fn requirement(v: &Value) -> Requirement {
+    let key = v.get("key").and_then(Value::as_str).unwrap_or("").to_string();
+    let values = v.get("values").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
+    let op = match v.get("operator").and_then(Value::as_str).unwrap_or("") {
+        "In" => Op::In,
+        "NotIn" => Op::NotIn,
+        "Exists" => Op::Exists,
+        "DoesNotExist" => Op::DoesNotExist,
+        "Gt" => Op::Gt,
+        "Lt" => Op::Lt,
+        // validation rejects anything else; match nothing rather than everything
+        _ => Op::In,
+    };
+    Requirement { key, op, values }
+}
+
+pub fn node_selector_term(v: &Value) -> NodeSelectorTerm {
+    let list = |k: &str| v.get(k).and_then(Value::as_array).into_iter().flatten().map(requirement).collect();
+    NodeSelectorTerm { exprs: list("matchExpressions"), fields: list("matchFields") }
+}
+
+/// A pod (anti-)affinity term with its namespaces resolved (framework.AffinityTerm).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AffinityTerm {
+    pub namespaces: Vec<String>,
+    /// None: nothing matches by namespace labels
+    pub namespace_selector: Option<Selector>,
+    pub selector: Selector,
+    pub topology_key: String,
+}
+
+impl AffinityTerm {
+    /// AffinityTerm.Matches: the namespace is listed or selected, and the labels match.
+    pub fn matches(&self, pod: &PodInfo, ns_labels: Option<&Labels>) -> bool {
+        let ns_ok = self.namespaces.iter().any(|n| *n == pod.namespace)
+            || self.namespace_selector.as_ref().is_some_and(|s| ns_labels.is_some_and(|l| s.matches(l)));
+        ns_ok && self.selector.matches(&pod.labels)
+    }
+}
+
+fn affinity_term(v: &Value, pod_ns: &str) -> AffinityTerm {
+    let selector = Selector::from_label_selector(v.get("labelSelector")).unwrap_or_else(|_| Selector::nothing());
+    let mut namespaces: Vec<String> = v.get("namespaces").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
+    let namespace_selector = v.get("namespaceSelector").filter(|s| !s.is_null()).map(|s| Selector::from_label_selector(Some(s)).unwrap_or_else(|_| Selector::nothing()));
+    if namespaces.is_empty() && namespace_selector.is_none() {
+        namespaces.push(pod_ns.to_string());
+    }
+    AffinityTerm { namespaces, namespace_selector, selector, topology_key: v.get("topologyKey").and_then(Value::as_str).unwrap_or("").to_string() }
+}
+
+/// A v1.TopologySpreadConstraint with its defaults applied (minDomains 1, nodeAffinityPolicy
+/// Honor, nodeTaintsPolicy Ignore) and matchLabelKeys merged into the selector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpreadConstraint {
+    pub max_skew: i64,
+    pub topology_key: String,
+    pub hard: bool,
+    pub selector: Selector,
+    pub min_domains: i64,
+    pub honor_node_affinity: bool,
+    pub honor_node_taints: bool,
+}
+
+fn spread_constraint(v: &Value, pod_labels: &Labels) -> SpreadConstraint {
+    let mut selector = Selector::from_label_selector(v.get("labelSelector")).unwrap_or_else(|_| Selector::nothing());
+    for k in v.get("matchLabelKeys").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        if let Some(val) = pod_labels.get(k) {
+            selector.reqs.push(Requirement { key: k.to_string(), op: Op::In, values: vec![val.clone()] });
+        }
+    }
+    SpreadConstraint {
+        max_skew: v.get("maxSkew").and_then(Value::as_i64).unwrap_or(1),
+        topology_key: v.get("topologyKey").and_then(Value::as_str).unwrap_or("").to_string(),
+        hard: v.get("whenUnsatisfiable").and_then(Value::as_str) != Some("ScheduleAnyway"),
+        selector,
+        min_domains: v.get("minDomains").and_then(Value::as_i64).unwrap_or(1),
+        honor_node_affinity: v.get("nodeAffinityPolicy").and_then(Value::as_str) != Some("Ignore"),
+        honor_node_taints: v.get("nodeTaintsPolicy").and_then(Value::as_str) == Some("Honor"),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostPort {
+    pub ip: String,
+    pub protocol: String,
+    pub port: i64,
+}
+
+impl HostPort {
+    /// Two host ports conflict on the same port and protocol when either binds 0.0.0.0.
+    pub fn conflicts(&self, o: &HostPort) -> bool {
+        self.port == o.port && self.protocol == o.protocol && (self.ip == o.ip || self.ip == "0.0.0.0" || o.ip == "0.0.0.0")
+    }
+}
+
+pub fn host_ports(pod: &Value) -> Vec<HostPort> {
+    let mut out = vec![];
+    for list in ["initContainers", "containers"] {
+        for c in pod.pointer(&format!("/spec/{}", list)).and_then(Value::as_array).into_iter().flatten() {
+            for p in c.get("ports").and_then(Value::as_array).into_iter().flatten() {
+                let port = p.get("hostPort").and_then(Value::as_i64).unwrap_or(0);
+                if port > 0 {
+                    let ip = p.get("hostIP").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("0.0.0.0").to_string();
+                    let protocol = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP").to_string();
+                    out.push(HostPort { ip, protocol, port });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Normalized image reference (`nginx` → `nginx:latest`, docker.io prefixes dropped).
+pub fn normalized_image(image: &str) -> String {
+    let (repo, tag) = crate::kubelet::images::normalize(image);
+    format!("{}:{}", repo, tag)
+}
+
+/// Everything the scheduler reads from a pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodInfo {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub labels: Labels,
+    pub node_name: String,
+    pub nominated_node_name: String,
+    pub scheduler_name: String,
+    pub priority: i64,
+    /// metadata.creationTimestamp (RFC 3339 sorts as time)
+    pub created: String,
+    pub deleting: bool,
+    /// Succeeded or Failed
+    pub terminal: bool,
+    pub requests: Resource,
+    /// requests with the scoring defaults for containers that ask for nothing
+    pub non_zero: Resource,
+    pub node_selector: Vec<(String, String)>,
+    pub required_node_affinity: Option<Vec<NodeSelectorTerm>>,
+    pub preferred_node_affinity: Vec<(i64, NodeSelectorTerm)>,
+    pub tolerations: Vec<Toleration>,
+    pub host_ports: Vec<HostPort>,
+    pub images: Vec<String>,
+    pub spread_constraints: Vec<SpreadConstraint>,
+    pub required_affinity: Vec<AffinityTerm>,
+    pub required_anti_affinity: Vec<AffinityTerm>,
+    pub preferred_affinity: Vec<(i64, AffinityTerm)>,
+    pub preferred_anti_affinity: Vec<(i64, AffinityTerm)>,
+    pub preemption_never: bool,
+    /// the controller owner (kind, name), for default topology spreading and preemption
+    pub controller: Option<(String, String)>,
+    pub grace_period_seconds: i64,
+}
+
+impl PodInfo {
+    pub fn from_json(pod: &Value) -> PodInfo {
+        let s = |p: &str| crate::api::str_at(pod, p).to_string();
+        let labels = labels_of(pod);
+        let namespace = s("/metadata/namespace");
+        let aff = |path: &str| -> Vec<AffinityTerm> { pod.pointer(path).and_then(Value::as_array).into_iter().flatten().map(|t| affinity_term(t, &namespace)).collect() };
+        let weighted = |path: &str| -> Vec<(i64, AffinityTerm)> {
+            pod.pointer(path)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|t| (t.get("weight").and_then(Value::as_i64).unwrap_or(0), affinity_term(t.get("podAffinityTerm").unwrap_or(&Value::Null), &namespace)))
+                .collect()
+        };
+        let controller = pod
+            .pointer("/metadata/ownerReferences")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|o| o.get("controller").and_then(Value::as_bool) == Some(true))
+            .map(|o| (crate::api::str_at(o, "/kind").to_string(), crate::api::str_at(o, "/name").to_string()));
+        PodInfo {
+            name: s("/metadata/name"),
+            uid: s("/metadata/uid"),
+            node_name: s("/spec/nodeName"),
+            nominated_node_name: s("/status/nominatedNodeName"),
+            scheduler_name: s("/spec/schedulerName"),
+            priority: pod.pointer("/spec/priority").and_then(Value::as_i64).unwrap_or(0),
+            created: s("/metadata/creationTimestamp"),
+            deleting: pod.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null()),
+            terminal: matches!(crate::api::str_at(pod, "/status/phase"), "Succeeded" | "Failed"),
+            requests: Resource::from_milli(&super::resources::pod_requests(pod, false)),
+            non_zero: Resource::from_milli(&super::resources::pod_requests(pod, true)),
+            node_selector: map_of(pod.pointer("/spec/nodeSelector")).into_iter().collect(),
+            required_node_affinity: pod
+                .pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
+                .and_then(Value::as_array)
+                .map(|ts| ts.iter().map(node_selector_term).collect()),
+            preferred_node_affinity: pod
+                .pointer("/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|t| (t.get("weight").and_then(Value::as_i64).unwrap_or(0), node_selector_term(t.get("preference").unwrap_or(&Value::Null))))
+                .collect(),
+            tolerations: tolerations_of(pod),
+            host_ports: host_ports(pod),
+            images: pod.pointer("/spec/containers").and_then(Value::as_array).into_iter().flatten().map(|c| normalized_image(crate::api::str_at(c, "/image"))).collect(),
+            spread_constraints: pod.pointer("/spec/topologySpreadConstraints").and_then(Value::as_array).into_iter().flatten().map(|c| spread_constraint(c, &labels)).collect(),
+            required_affinity: aff("/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution"),
+            required_anti_affinity: aff("/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution"),
+            preferred_affinity: weighted("/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution"),
+            preferred_anti_affinity: weighted("/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution"),
+            preemption_never: crate::api::str_at(pod, "/spec/preemptionPolicy") == "Never",
+            controller,
+            grace_period_seconds: pod.pointer("/spec/terminationGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30),
+            labels,
+            namespace,
+        }
+    }
+
+    pub fn key(&self) -> (String, String) {
+        (self.namespace.clone(), self.name.clone())
+    }
+
+    pub fn has_affinity(&self) -> bool {
+        !self.required_affinity.is_empty() || !self.required_anti_affinity.is_empty() || !self.preferred_affinity.is_empty() || !self.preferred_anti_affinity.is_empty()
+    }
+
+    /// Whether the node's labels satisfy the pod's nodeSelector and required node affinity
+    /// (nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)).
+    pub fn required_node_affinity_matches(&self, node_name: &str, labels: &Labels) -> bool {
+        let selector_ok = self.node_selector.iter().all(|(k, v)| labels.get(k) == Some(v));
+        selector_ok && self.required_node_affinity.as_ref().is_none_or(|ts| ts.iter().any(|t| t.matches(node_name, labels)))
+    }
+
+    /// The taint the pod does not tolerate among those matching `effects`.
+    pub fn untolerated<'a>(&self, taints: &'a [Taint], effects: &[&str]) -> Option<&'a Taint> {
+        taints.iter().find(|t| effects.contains(&t.effect.as_str()) && !self.tolerations.iter().any(|tol| tol.tolerates(t)))
+    }
+}
+
+/// What the scheduler reads from a Node object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSpec {
+    pub name: String,
+    pub labels: Labels,
+    pub taints: Vec<Taint>,
+    pub unschedulable: bool,
+    pub allocatable: Resource,
+    pub allowed_pods: i64,
+    /// normalized image name → size in bytes
+    pub images: Vec<(String, i64)>,
+}
+
+impl NodeSpec {
+    pub fn from_json(node: &Value) -> NodeSpec {
+        let mut alloc = BTreeMap::new();
+        for (k, v) in node.pointer("/status/allocatable").and_then(Value::as_object).into_iter().flatten() {
+            if let Some(q) = v.as_str().and_then(|s| crate::api::quantity::Quantity::parse(s).ok()) {
+                alloc.insert(k.clone(), q.milli());
+            }
+        }
+        let pods = alloc.get("pods").map_or(0, |m| clamp(m / 1000));
+        let mut images = vec![];
+        for img in node.pointer("/status/images").and_then(Value::as_array).into_iter().flatten() {
+            let size = img.get("sizeBytes").and_then(Value::as_i64).unwrap_or(0);
+            for n in img.get("names").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+                images.push((normalized_image(n), size));
+            }
+        }
+        images.sort();
+        images.dedup_by(|a, b| a.0 == b.0);
+        NodeSpec {
+            name: crate::api::name(node).to_string(),
+            labels: labels_of(node),
+            taints: taints_of(node),
+            unschedulable: node.pointer("/spec/unschedulable").and_then(Value::as_bool).unwrap_or(false),
+            allocatable: Resource::from_milli(&alloc),
+            allowed_pods: pods,
+            images,
+        }
+    }
+
+    pub fn image_size(&self, image: &str) -> Option<i64> {
+        self.images.binary_search_by(|(n, _)| n.as_str().cmp(image)).ok().map(|i| self.images[i].1)
+    }
+}
+
+/// framework.NodeInfo: a node and the aggregate of the pods assigned to it.
+#[derive(Clone, Debug)]
+pub struct NodeInfo {
+    pub node: Arc<NodeSpec>,
+    pub pods: Vec<Arc<PodInfo>>,
+    pub requested: Resource,
+    pub non_zero_requested: Resource,
+    pub used_ports: Vec<HostPort>,
+    /// pods with any (anti-)affinity term, and with required anti-affinity terms
+    pub pods_with_affinity: usize,
+    pub pods_with_required_anti_affinity: usize,
+}
+
+impl NodeInfo {
+    pub fn new(node: Arc<NodeSpec>) -> NodeInfo {
+        NodeInfo { node, pods: vec![], requested: Resource::default(), non_zero_requested: Resource::default(), used_ports: vec![], pods_with_affinity: 0, pods_with_required_anti_affinity: 0 }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.node.name
+    }
+
+    pub fn add_pod(&mut self, p: Arc<PodInfo>) {
+        self.requested.add(&p.requests, 1);
+        self.non_zero_requested.add(&p.non_zero, 1);
+        self.used_ports.extend(p.host_ports.iter().cloned());
+        if p.has_affinity() {
+            self.pods_with_affinity += 1;
+        }
+        if !p.required_anti_affinity.is_empty() {
+            self.pods_with_required_anti_affinity += 1;
+        }
+        self.pods.push(p);
+    }
+
+    pub fn remove_pod(&mut self, ns: &str, name: &str) -> Option<Arc<PodInfo>> {
+        let i = self.pods.iter().position(|p| p.namespace == ns && p.name == name)?;
+        let p = self.pods.swap_remove(i);
+        self.requested.add(&p.requests, -1);
+        self.non_zero_requested.add(&p.non_zero, -1);
+        for hp in &p.host_ports {
+            if let Some(j) = self.used_ports.iter().position(|u| u == hp) {
+                self.used_ports.swap_remove(j);
+            }
+        }
+        if p.has_affinity() {
+            self.pods_with_affinity -= 1;
+        }
+        if !p.required_anti_affinity.is_empty() {
+            self.pods_with_required_anti_affinity -= 1;
+        }
+        Some(p)
+    }
+}
