@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod apiserver;
+pub mod bench;
 pub mod console;
 pub mod controllers;
 pub mod kubelet;

@@ -13,7 +13,34 @@ pub mod time;
 use serde_json::Value;
 
 pub fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+    at(v, pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+/// `Value::pointer` without its per-token allocations (serde_json unescapes every token into a
+/// new String); tokens with `~` escapes take the slow path. Hot: every component reads
+/// objects through it.
+pub fn at<'a>(v: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.contains('~') {
+        return v.pointer(pointer);
+    }
+    if pointer.is_empty() {
+        return Some(v);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    let mut cur = v;
+    for token in rest.split('/') {
+        cur = match cur {
+            Value::Object(m) => m.get(token)?,
+            Value::Array(a) => {
+                if token.len() > 1 && token.starts_with('0') || token.starts_with('+') {
+                    return None;
+                }
+                a.get(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(cur)
 }
 
 pub fn name(v: &Value) -> &str {

@@ -29,23 +29,29 @@ impl ApiServer {
         });
         let involved = strip_nulls(involved);
         let now = rfc3339(self.now);
-        // aggregate with an identical earlier event
-        let existing = self.list_kind("Event", Some(&ns)).into_iter().find(|e| {
-            e.pointer("/involvedObject/uid") == involved.get("uid")
-                && e.pointer("/involvedObject/name") == involved.get("name")
-                && e.pointer("/involvedObject/kind") == involved.get("kind")
-                && e.get("reason").and_then(Value::as_str) == Some(reason)
-                && e.get("message").and_then(Value::as_str) == Some(message)
-                && e.pointer("/source/component").and_then(Value::as_str) == Some(source.component)
-                && e.pointer("/source/host").and_then(Value::as_str) == source.host
-        });
-        if let Some(e) = existing {
-            let mut v = (*e).clone();
-            v["count"] = json!(e.get("count").and_then(Value::as_i64).unwrap_or(1) + 1);
-            v["lastTimestamp"] = json!(now);
-            let key = crate::api::resources::by_kind("Event").expect("events are served").key(&ns, crate::api::name(&e));
-            let _ = self.store.update(&key, v, None);
-            return;
+        // aggregate with an identical earlier event (looked up in an index: a cluster records
+        // hundreds of thousands of events and scanning them per event is quadratic)
+        let agg = format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+            ns,
+            involved.get("uid").and_then(Value::as_str).unwrap_or(""),
+            crate::api::name(obj),
+            involved.get("kind").and_then(Value::as_str).unwrap_or(""),
+            reason,
+            message,
+            source.component,
+            source.host.unwrap_or("")
+        );
+        let events = crate::api::resources::by_kind("Event").expect("events are served");
+        if let Some(key) = self.event_index.get(&agg).cloned() {
+            if let Some(e) = self.store.get(&key).map(|e| e.value.clone()) {
+                let mut v = (*e).clone();
+                v["count"] = json!(e.get("count").and_then(Value::as_i64).unwrap_or(1) + 1);
+                v["lastTimestamp"] = json!(now);
+                let _ = self.store.update(&key, v, None);
+                return;
+            }
+            self.event_index.remove(&agg);
         }
         self.event_seq += 1;
         // upstream names events <object>.<hex unix nanos>
@@ -71,8 +77,10 @@ impl ApiServer {
             "reportingComponent": source.component,
             "reportingInstance": source.host.unwrap_or(""),
         });
-        let key = crate::api::resources::by_kind("Event").expect("events are served").key(&ns, &name);
-        let _ = self.store.create(&key, ev);
+        let key = events.key(&ns, &name);
+        if self.store.create(&key, ev).is_ok() {
+            self.event_index.insert(agg, key);
+        }
     }
 }
 

@@ -35,6 +35,8 @@ pub struct ApiServer {
     next_service_ip: u32,
     next_node_port: u32,
     pub(crate) event_seq: u64,
+    /// the EventCorrelator's aggregation index: what makes two events the same → the event's key
+    pub(crate) event_index: std::collections::HashMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +55,7 @@ pub enum Deleted {
 
 impl ApiServer {
     pub fn new(seed: u64, now: Millis) -> Self {
-        ApiServer { store: Store::new(), now, rng: Rng::new(seed ^ 0x6170_6973), next_service_ip: 1, next_node_port: 30000, event_seq: 0 }
+        ApiServer { store: Store::new(), now, rng: Rng::new(seed ^ 0x6170_6973), next_service_ip: 1, next_node_port: 30000, event_seq: 0, event_index: Default::default() }
     }
 
     pub fn get(&self, r: &ResourceInfo, ns: &str, name: &str) -> Result<Arc<Value>, ApiError> {

@@ -3,12 +3,22 @@
 //! command's output as soon as it finishes.
 
 use kubesim::console::Console;
+
+// glibc's allocator spends more time consolidating than the simulation spends computing
+// (measured with `kubesim bench schedule`); mimalloc does not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use kubesim::sim::Cluster;
 use std::io::{BufRead, Write};
 
-const USAGE: &str = "usage: kubesim [--seed N] [--empty] [FILE]\n       kubesim --help";
+const USAGE: &str = "usage: kubesim [--seed N] [--empty] [FILE]\n       kubesim bench schedule --nodes N --pods P [--score-all] [--seed N]\n       kubesim --help";
 
 fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("bench") {
+        return bench(&argv[1..]);
+    }
     let mut seed: u64 = 1;
     let mut empty = false;
     let mut file: Option<String> = None;
@@ -69,4 +79,42 @@ fn main() {
 fn usage_error(msg: &str) -> ! {
     eprintln!("kubesim: {}\n{}", msg, USAGE);
     std::process::exit(2);
+}
+
+/// `kubesim bench schedule --nodes N --pods P [--score-all]`: prints one line ending in
+/// `R pods/s`, then the process's peak memory.
+fn bench(args: &[String]) {
+    let mut opts = kubesim::bench::Options { nodes: 5000, pods: 10000, score_all: false, seed: 1 };
+    let mut it = args.iter();
+    if it.next().map(String::as_str) != Some("schedule") {
+        usage_error("bench: the only benchmark is `schedule`");
+    }
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) => (f, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        let mut num = |what: &str| -> u64 { inline.clone().or_else(|| it.next().cloned()).and_then(|v| v.parse().ok()).unwrap_or_else(|| usage_error(&format!("{} needs a non-negative integer", what))) };
+        match flag {
+            "--nodes" => opts.nodes = num("--nodes") as usize,
+            "--pods" => opts.pods = num("--pods") as usize,
+            "--seed" => opts.seed = num("--seed"),
+            "--score-all" => opts.score_all = true,
+            other => usage_error(&format!("unknown flag {}", other)),
+        }
+    }
+    let start = std::time::Instant::now();
+    let clock = move || start.elapsed().as_secs_f64() * 1000.0;
+    let r = kubesim::bench::schedule(&opts, &clock);
+    println!("setup: {} nodes and {} pods created through the API server in {:.2} s", r.nodes, r.pods, r.setup_ms / 1000.0);
+    println!("{}", r.line(opts.score_all));
+    if let Some(kib) = peak_rss_kib() {
+        println!("peak memory: {} MiB (VmHWM)", kib / 1024);
+    }
+}
+
+/// The process's peak resident set (Linux), in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
 }

@@ -51,8 +51,13 @@ pub struct Cache {
     pub workloads: BTreeMap<(String, String, String), Selector>,
     /// PodDisruptionBudgets: (ns, name) → (selector, disruptionsAllowed)
     pub pdbs: BTreeMap<PodKey, (Selector, i64)>,
-    /// PriorityClasses: name → (value, preemptionPolicy Never)
+    /// PriorityClasses: name → value
     pub priority_classes: BTreeMap<String, i64>,
+    /// the fast path's flat view of `nodes` (fast.rs)
+    pub table: super::fast::NodeTable,
+    /// over all nodes: pods with any (anti-)affinity term, and with required anti-affinity
+    pub pods_with_affinity: usize,
+    pub pods_with_required_anti_affinity: usize,
 }
 
 impl Cache {
@@ -79,10 +84,17 @@ impl Cache {
 
     /// Applies one watch event; for a pod, also returns its parsed PodInfo.
     pub fn apply(&mut self, ev: &WatchEvent) -> (Change, Option<Arc<PodInfo>>) {
+        self.apply_parsed(ev, None)
+    }
+
+    /// `apply`, reusing a PodInfo the caller already has for this very revision of the pod
+    /// (the scheduler's assumed pod after its own bind).
+    pub fn apply_parsed(&mut self, ev: &WatchEvent, parsed: Option<Arc<PodInfo>>) -> (Change, Option<Arc<PodInfo>>) {
         let v = &ev.value;
         let del = ev.typ == EventType::Delete;
         if crate::api::kind(v) == "Pod" {
-            let info = Arc::new(PodInfo::from_json(v));
+            let info = parsed.unwrap_or_else(|| Arc::new(PodInfo::from_json(v)));
+            debug_assert_eq!(*info, PodInfo::from_json(v), "an assumed pod must equal the stored one");
             return (self.apply_pod(&info, del), Some(info));
         }
         (self.apply_other(v, del), None)
@@ -173,9 +185,22 @@ impl Cache {
         }
     }
 
+    fn count_pod(&mut self, p: &PodInfo, sign: isize) {
+        if p.has_affinity() {
+            self.pods_with_affinity = self.pods_with_affinity.saturating_add_signed(sign);
+        }
+        if !p.required_anti_affinity.is_empty() {
+            self.pods_with_required_anti_affinity = self.pods_with_required_anti_affinity.saturating_add_signed(sign);
+        }
+    }
+
     fn add_assigned(&mut self, key: PodKey, info: Arc<PodInfo>) {
         match self.index.get(&info.node_name) {
-            Some(&i) => self.nodes[i].add_pod(info.clone()),
+            Some(&i) => {
+                self.nodes[i].add_pod(info.clone());
+                self.table.refresh(i, &self.nodes[i]);
+                self.count_pod(&info, 1);
+            }
             None => self.orphans.entry(info.node_name.clone()).or_default().push(info.clone()),
         }
         self.assigned.insert(key, info);
@@ -185,7 +210,10 @@ impl Cache {
         let old = self.assigned.remove(key)?;
         match self.index.get(&old.node_name) {
             Some(&i) => {
-                self.nodes[i].remove_pod(&key.0, &key.1);
+                if let Some(p) = self.nodes[i].remove_pod(&key.0, &key.1) {
+                    self.count_pod(&p, -1);
+                }
+                self.table.refresh(i, &self.nodes[i]);
             }
             None => {
                 if let Some(list) = self.orphans.get_mut(&old.node_name) {
@@ -201,6 +229,10 @@ impl Cache {
         if del {
             let Some(i) = self.index.remove(&name) else { return Change::None };
             let info = self.nodes.remove(i);
+            self.table.remove(i);
+            for p in &info.pods {
+                self.count_pod(p, -1);
+            }
             self.count_images(&info.node, -1);
             // its pods stay assigned (until the pod GC deletes them) but no longer count anywhere
             if !info.pods.is_empty() {
@@ -215,6 +247,7 @@ impl Cache {
                 return Change::None;
             }
             let old = std::mem::replace(&mut self.nodes[i].node, spec.clone());
+            self.table.respec(i, &self.nodes[i]);
             self.count_images(&old, -1);
             self.count_images(&spec, 1);
             // image lists change as the kubelet pulls; only scheduling-relevant changes retry pods
@@ -224,9 +257,11 @@ impl Cache {
         self.count_images(&spec, 1);
         let mut info = NodeInfo::new(spec);
         for p in self.orphans.remove(&name).unwrap_or_default() {
+            self.count_pod(&p, 1);
             info.add_pod(p);
         }
         let at = self.nodes.partition_point(|n| n.node.name < name);
+        self.table.insert(at, &info);
         self.nodes.insert(at, info);
         for v in self.index.values_mut() {
             if *v >= at {

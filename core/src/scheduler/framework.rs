@@ -185,18 +185,56 @@ struct State {
     skip_ports: bool,
     /// nominated pods (priority ≥ the pod's) by node name
     nominated: HashMap<String, Vec<Arc<PodInfo>>>,
+    /// the profile's Filter plugins, resolved
+    filters: Vec<Plug>,
 }
 
-fn run_filter(prof: &Profile, st: &State, cache: &Cache, pod: &PodInfo, n: &NodeInfo, plugin: &'static str) -> p::FilterResult {
+/// A plugin, resolved once per cycle from its name (the hot loops match on this, not on
+/// strings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plug {
+    NodeUnschedulable,
+    NodeName,
+    TaintToleration,
+    NodeAffinity,
+    NodePorts,
+    Fit,
+    Spread,
+    InterPod,
+    Balanced,
+    Image,
+    /// accepted in configurations, nothing to do here
+    Inert,
+}
+
+impl Plug {
+    fn of(name: &str) -> Plug {
+        match name {
+            p::node_unschedulable::NAME => Plug::NodeUnschedulable,
+            p::node_name::NAME => Plug::NodeName,
+            p::taint_toleration::NAME => Plug::TaintToleration,
+            p::node_affinity::NAME => Plug::NodeAffinity,
+            p::node_ports::NAME => Plug::NodePorts,
+            p::node_resources_fit::NAME => Plug::Fit,
+            p::pod_topology_spread::NAME => Plug::Spread,
+            p::inter_pod_affinity::NAME => Plug::InterPod,
+            p::node_resources_balanced_allocation::NAME => Plug::Balanced,
+            p::image_locality::NAME => Plug::Image,
+            _ => Plug::Inert,
+        }
+    }
+}
+
+fn run_filter(prof: &Profile, st: &State, cache: &Cache, pod: &PodInfo, n: &NodeInfo, plugin: Plug) -> p::FilterResult {
     match plugin {
-        p::node_unschedulable::NAME => p::node_unschedulable::filter(pod, n),
-        p::node_name::NAME => p::node_name::filter(pod, n),
-        p::taint_toleration::NAME => p::taint_toleration::filter(pod, n),
-        p::node_affinity::NAME if !st.skip_node_affinity => p::node_affinity::filter(pod, n),
-        p::node_ports::NAME if !st.skip_ports => p::node_ports::filter(pod, n),
-        p::node_resources_fit::NAME => p::node_resources_fit::filter(&prof.fit, pod, n),
-        p::pod_topology_spread::NAME => st.spread_filter.as_ref().map_or(Ok(()), |s| p::pod_topology_spread::filter(s, pod, n)),
-        p::inter_pod_affinity::NAME => st.affinity_filter.as_ref().map_or(Ok(()), |s| p::inter_pod_affinity::filter(s, pod, n, cache)),
+        Plug::NodeUnschedulable => p::node_unschedulable::filter(pod, n),
+        Plug::NodeName => p::node_name::filter(pod, n),
+        Plug::TaintToleration => p::taint_toleration::filter(pod, n),
+        Plug::NodeAffinity if !st.skip_node_affinity => p::node_affinity::filter(pod, n),
+        Plug::NodePorts if !st.skip_ports => p::node_ports::filter(pod, n),
+        Plug::Fit => p::node_resources_fit::filter(&prof.fit, pod, n),
+        Plug::Spread => st.spread_filter.as_ref().map_or(Ok(()), |s| p::pod_topology_spread::filter(s, pod, n)),
+        Plug::InterPod => st.affinity_filter.as_ref().map_or(Ok(()), |s| p::inter_pod_affinity::filter(s, pod, n, cache)),
         _ => Ok(()),
     }
 }
@@ -204,14 +242,18 @@ fn run_filter(prof: &Profile, st: &State, cache: &Cache, pod: &PodInfo, n: &Node
 /// RunFilterPluginsWithNominatedPods: with higher-priority pods nominated to the node counted
 /// as if they were there, then without them; both must pass.
 fn filter_node(prof: &Profile, st: &State, cache: &Cache, pod: &PodInfo, n: &NodeInfo, mut rec: Option<&mut Vec<(&'static str, Result<(), String>)>>) -> Result<(), Status> {
-    let with_nominated = st.nominated.get(&n.node.name).map(|extra| {
-        let mut clone = n.clone();
-        for q in extra {
-            clone.add_pod(q.clone());
-        }
-        clone
-    });
-    for plugin in &prof.filters {
+    let with_nominated = if st.nominated.is_empty() {
+        None
+    } else {
+        st.nominated.get(&n.node.name).map(|extra| {
+            let mut clone = n.clone();
+            for q in extra {
+                clone.add_pod(q.clone());
+            }
+            clone
+        })
+    };
+    for (k, &plugin) in st.filters.iter().enumerate() {
         let mut res = match &with_nominated {
             Some(c) => run_filter(prof, st, cache, pod, c, plugin),
             None => Ok(()),
@@ -220,7 +262,7 @@ fn filter_node(prof: &Profile, st: &State, cache: &Cache, pod: &PodInfo, n: &Nod
             res = run_filter(prof, st, cache, pod, n, plugin);
         }
         if let Some(r) = rec.as_deref_mut() {
-            r.push((plugin, res.as_ref().map(|_| ()).map_err(|s| s.reasons.join(", "))));
+            r.push((prof.filters[k], res.as_ref().map(|_| ()).map_err(|s| s.reasons.join(", "))));
         }
         res?;
     }
@@ -241,6 +283,7 @@ fn pre_filter(prof: &Profile, cache: &Cache, pod: &PodInfo) -> State {
         skip_node_affinity: p::node_affinity::pre_filter_skip(pod),
         skip_ports: pod.host_ports.is_empty(),
         nominated,
+        filters: prof.filters.iter().map(|n| Plug::of(n)).collect(),
     }
 }
 
@@ -348,14 +391,14 @@ fn score_plugin(prof: &Profile, cache: &Cache, pod: &PodInfo, feasible: &[usize]
     let nodes = feasible.iter().map(|&i| &cache.nodes[i]);
     let raw: Vec<i64>;
     let mut norm: Vec<i64>;
-    match plugin {
-        p::taint_toleration::NAME => {
+    match Plug::of(plugin) {
+        Plug::TaintToleration => {
             let tols = p::taint_toleration::pre_score(pod);
             raw = nodes.map(|n| p::taint_toleration::score(&tols, n)).collect();
             norm = raw.clone();
             default_normalize(&mut norm, true);
         }
-        p::node_affinity::NAME => {
+        Plug::NodeAffinity => {
             if p::node_affinity::pre_score_skip(pod) {
                 return None;
             }
@@ -363,28 +406,28 @@ fn score_plugin(prof: &Profile, cache: &Cache, pod: &PodInfo, feasible: &[usize]
             norm = raw.clone();
             default_normalize(&mut norm, false);
         }
-        p::node_resources_fit::NAME => {
+        Plug::Fit => {
             raw = nodes.map(|n| p::node_resources_fit::score(&prof.fit, pod, n)).collect();
             norm = raw.clone();
         }
-        p::node_resources_balanced_allocation::NAME => {
+        Plug::Balanced => {
             if p::node_resources_balanced_allocation::pre_score_skip(&prof.balanced, pod) {
                 return None;
             }
             raw = nodes.map(|n| p::node_resources_balanced_allocation::score(&prof.balanced, pod, n)).collect();
             norm = raw.clone();
         }
-        p::image_locality::NAME => {
+        Plug::Image => {
             raw = nodes.map(|n| p::image_locality::score(pod, n, &cache.image_spread, cache.nodes.len())).collect();
             norm = raw.clone();
         }
-        p::pod_topology_spread::NAME => {
+        Plug::Spread => {
             let s = p::pod_topology_spread::pre_score(&prof.spread, cache, pod, feasible)?;
             let mut opt: Vec<Option<i64>> = nodes.map(|n| p::pod_topology_spread::score(&s, pod, n)).collect();
             raw = opt.iter().map(|s| s.unwrap_or(0)).collect();
             norm = p::pod_topology_spread::normalize(&mut opt);
         }
-        p::inter_pod_affinity::NAME => {
+        Plug::InterPod => {
             let s = p::inter_pod_affinity::pre_score(&prof.affinity, cache, pod)?;
             raw = nodes.map(|n| p::inter_pod_affinity::score(&s, n)).collect();
             norm = raw.clone();

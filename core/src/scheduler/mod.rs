@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod config;
 pub mod explain;
+pub mod fast;
 pub mod framework;
 pub mod plugins;
 pub mod preemption;
@@ -57,12 +58,13 @@ pub struct Scheduler {
     next_start: usize,
     pub attempts: BTreeMap<PodKey, Attempt>,
     attempt_order: VecDeque<PodKey>,
+    shapes: fast::ShapeCache,
 }
 
 impl Scheduler {
     pub fn new(identity: &str, profiles: Vec<Profile>, seed: u64) -> Scheduler {
         let salt = identity.bytes().fold(0x7363_6864u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
-        Scheduler { identity: identity.into(), profiles, running: true, rng: Rng::new(seed ^ salt), queue: Default::default(), next_start: 0, attempts: BTreeMap::new(), attempt_order: VecDeque::new() }
+        Scheduler { identity: identity.into(), profiles, running: true, rng: Rng::new(seed ^ salt), queue: Default::default(), next_start: 0, attempts: BTreeMap::new(), attempt_order: VecDeque::new(), shapes: Default::default() }
     }
 
     fn profile_for(&self, scheduler_name: &str) -> Option<usize> {
@@ -100,6 +102,9 @@ pub struct Schedulers {
     armed: Option<Millis>,
     /// pending pods no running process serves (their schedulerName is unknown)
     orphans: BTreeMap<PodKey, Arc<PodInfo>>,
+    /// pods this scheduler just bound: the store revision of the binding and the pod as bound
+    /// (the cache's "assume": the watch event for that revision needs no parsing)
+    assumed: std::collections::HashMap<PodKey, (i64, Arc<PodInfo>)>,
 }
 
 fn wants(p: &PodInfo) -> bool {
@@ -108,7 +113,7 @@ fn wants(p: &PodInfo) -> bool {
 
 impl Schedulers {
     pub fn new(seed: u64) -> Schedulers {
-        Schedulers { cache: Cache::default(), cursor: 0, instances: vec![Scheduler::new(DEFAULT_SCHEDULER, vec![Profile::default_profile(DEFAULT_SCHEDULER)], seed)], seed, armed: None, orphans: BTreeMap::new() }
+        Schedulers { cache: Cache::default(), cursor: 0, instances: vec![Scheduler::new(DEFAULT_SCHEDULER, vec![Profile::default_profile(DEFAULT_SCHEDULER)], seed)], seed, armed: None, orphans: BTreeMap::new(), assumed: Default::default() }
     }
 
     /// The default scheduler (the kubeadm static pod, or the managed control plane's).
@@ -147,7 +152,16 @@ impl Schedulers {
         let events = store.events_since(self.cursor);
         self.cursor = store.revision();
         for ev in events {
-            let (change, pod) = self.cache.apply(ev);
+            let parsed = if self.assumed.is_empty() || !ev.key.starts_with("/registry/pods/") {
+                None
+            } else {
+                let key = (crate::api::namespace(&ev.value).to_string(), crate::api::name(&ev.value).to_string());
+                match self.assumed.remove(&key) {
+                    Some((rev, info)) if rev == ev.revision => Some(info),
+                    _ => None,
+                }
+            };
+            let (change, pod) = self.cache.apply_parsed(ev, parsed);
             match change {
                 Change::Node | Change::PodRemoved => self.for_queues(|q| q.move_unschedulable(now, |_| true)),
                 // a pod that arrives may satisfy another's pod affinity or spread constraints
@@ -215,7 +229,10 @@ impl Schedulers {
         let Some(pi) = s.profile_for(&pod.scheduler_name) else { return };
         let profile = &s.profiles[pi];
         let start = if self.cache.nodes.is_empty() { 0 } else { s.next_start % self.cache.nodes.len() };
-        let result = framework::schedule(profile, &self.cache, &pod, start, &mut s.rng, None);
+        let result = match fast::schedule(profile, &self.cache, &pod, start, &mut s.rng, &mut s.shapes) {
+            Some(r) => r,
+            None => framework::schedule(profile, &self.cache, &pod, start, &mut s.rng, None),
+        };
         if !self.cache.nodes.is_empty() {
             s.next_start = (start + result.processed) % self.cache.nodes.len();
         }
@@ -230,6 +247,9 @@ impl Schedulers {
                 match api.bind(&key.0, &key.1, &node) {
                     Ok(bound) => {
                         s.queue.remove(&key);
+                        let mut assumed = (*pod).clone();
+                        assumed.node_name = node.clone();
+                        self.assumed.insert(key.clone(), (api.store.revision(), Arc::new(assumed)));
                         api.record_event(&bound, "", "Normal", "Scheduled", &format!("Successfully assigned {}/{} to {}", key.0, key.1, node), source);
                     }
                     Err(_) => s.queue.retry(&key, now),

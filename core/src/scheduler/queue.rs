@@ -24,6 +24,9 @@ pub struct Queue {
     active: BTreeSet<Order>,
     /// every pod this scheduler is responsible for, with where it waits
     pods: HashMap<PodKey, Entry>,
+    /// the pods in backoffQ or unschedulablePods (so that cluster events and flushes touch
+    /// only those, not every pending pod)
+    waiting: BTreeSet<PodKey>,
 }
 
 #[derive(Clone)]
@@ -90,6 +93,9 @@ impl Queue {
                     self.active.insert(order(&e.info));
                 } else if !same && matches!(e.place, Place::Unschedulable(_)) {
                     Self::requeue(&mut self.active, e, now);
+                    if e.place == Place::Active {
+                        self.waiting.remove(&key);
+                    }
                 }
             }
         }
@@ -98,6 +104,7 @@ impl Queue {
     pub fn remove(&mut self, key: &PodKey) {
         if let Some(e) = self.pods.remove(key) {
             self.active.remove(&order(&e.info));
+            self.waiting.remove(key);
         }
     }
 
@@ -124,6 +131,7 @@ impl Queue {
         if let Some(e) = self.pods.get_mut(key) {
             e.backoff_until = now + backoff_duration(e.attempts);
             e.place = Place::Unschedulable(now);
+            self.waiting.insert(key.clone());
         }
     }
 
@@ -132,21 +140,32 @@ impl Queue {
         if let Some(e) = self.pods.get_mut(key) {
             e.backoff_until = now + backoff_duration(e.attempts);
             e.place = Place::Backoff;
+            self.waiting.insert(key.clone());
         }
     }
 
     /// MoveAllToActiveOrBackoffQueue for the unschedulable pods `wants` picks.
     pub fn move_unschedulable(&mut self, now: Millis, wants: impl Fn(&PodInfo) -> bool) {
-        for e in self.pods.values_mut() {
+        let mut moved = vec![];
+        for k in &self.waiting {
+            let Some(e) = self.pods.get_mut(k) else { continue };
             if matches!(e.place, Place::Unschedulable(_)) && wants(&e.info) {
                 Self::requeue(&mut self.active, e, now);
+                if e.place == Place::Active {
+                    moved.push(k.clone());
+                }
             }
+        }
+        for k in moved {
+            self.waiting.remove(&k);
         }
     }
 
     /// flushBackoffQCompleted and flushUnschedulablePodsLeftover.
     pub fn flush(&mut self, now: Millis) {
-        for e in self.pods.values_mut() {
+        let mut moved = vec![];
+        for k in &self.waiting {
+            let Some(e) = self.pods.get_mut(k) else { continue };
             match e.place {
                 Place::Backoff if e.backoff_until <= now => {
                     e.place = Place::Active;
@@ -155,14 +174,21 @@ impl Queue {
                 Place::Unschedulable(since) if now - since >= MAX_IN_UNSCHEDULABLE => Self::requeue(&mut self.active, e, now),
                 _ => {}
             }
+            if e.place == Place::Active {
+                moved.push(k.clone());
+            }
+        }
+        for k in moved {
+            self.waiting.remove(&k);
         }
     }
 
     /// When the queue next needs the clock: a backoff ending, or the 30-second flush tick at
     /// which a pod has waited 5 minutes.
     pub fn next_wake(&self) -> Option<Millis> {
-        self.pods
-            .values()
+        self.waiting
+            .iter()
+            .filter_map(|k| self.pods.get(k))
             .filter_map(|e| match e.place {
                 Place::Backoff => Some(e.backoff_until),
                 Place::Unschedulable(since) => {
@@ -185,7 +211,7 @@ impl Queue {
 
     /// (pending pods, of which unschedulable)
     pub fn counts(&self) -> (usize, usize) {
-        (self.pods.len(), self.pods.values().filter(|e| matches!(e.place, Place::Unschedulable(_))).count())
+        (self.pods.len(), self.waiting.iter().filter(|k| self.pods.get(*k).is_some_and(|e| matches!(e.place, Place::Unschedulable(_)))).count())
     }
 }
 

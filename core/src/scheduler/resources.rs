@@ -16,7 +16,7 @@ type List = BTreeMap<String, i128>;
 
 fn container_requests(c: &Value, non_missing: bool) -> List {
     let mut out = List::new();
-    for (k, v) in c.pointer("/resources/requests").and_then(Value::as_object).into_iter().flatten() {
+    for (k, v) in c.get("resources").and_then(|r| r.get("requests")).and_then(Value::as_object).into_iter().flatten() {
         if let Some(q) = v.as_str().and_then(|s| Quantity::parse(s).ok()) {
             out.insert(k.clone(), q.milli());
         }
@@ -45,12 +45,13 @@ fn max(into: &mut List, from: &List) {
 /// Every requested resource in milli-units (AggregateContainerRequests + overhead).
 pub fn pod_requests(pod: &Value, non_missing: bool) -> BTreeMap<String, i128> {
     let mut reqs = List::new();
-    for c in pod.pointer("/spec/containers").and_then(Value::as_array).into_iter().flatten() {
+    let spec = pod.get("spec").unwrap_or(&Value::Null);
+    for c in spec.get("containers").and_then(Value::as_array).into_iter().flatten() {
         add(&mut reqs, &container_requests(c, non_missing));
     }
     let mut sidecars = List::new();
     let mut init_peak = List::new();
-    for c in pod.pointer("/spec/initContainers").and_then(Value::as_array).into_iter().flatten() {
+    for c in spec.get("initContainers").and_then(Value::as_array).into_iter().flatten() {
         let r = container_requests(c, non_missing);
         if c.get("restartPolicy").and_then(Value::as_str) == Some("Always") {
             // a sidecar keeps running: it adds to the pod and to every later init container
@@ -64,7 +65,7 @@ pub fn pod_requests(pod: &Value, non_missing: bool) -> BTreeMap<String, i128> {
         }
     }
     max(&mut reqs, &init_peak);
-    for (k, v) in pod.pointer("/spec/overhead").and_then(Value::as_object).into_iter().flatten() {
+    for (k, v) in spec.get("overhead").and_then(Value::as_object).into_iter().flatten() {
         if let Some(q) = v.as_str().and_then(|s| Quantity::parse(s).ok()) {
             let e = reqs.entry(k.clone()).or_insert(0);
             *e = e.saturating_add(q.milli());

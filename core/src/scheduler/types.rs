@@ -95,7 +95,7 @@ impl Toleration {
 
 pub fn tolerations_of(pod: &Value) -> Vec<Toleration> {
     let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    pod.pointer("/spec/tolerations")
+    crate::api::at(pod, "/spec/tolerations")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -105,7 +105,7 @@ pub fn tolerations_of(pod: &Value) -> Vec<Toleration> {
 
 pub fn taints_of(node: &Value) -> Vec<Taint> {
     let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    node.pointer("/spec/taints").and_then(Value::as_array).into_iter().flatten().map(|t| Taint { key: s(t, "key"), value: s(t, "value"), effect: s(t, "effect") }).collect()
+    crate::api::at(node, "/spec/taints").and_then(Value::as_array).into_iter().flatten().map(|t| Taint { key: s(t, "key"), value: s(t, "value"), effect: s(t, "effect") }).collect()
 }
 
 /// A v1.NodeSelectorTerm: matchExpressions over labels and matchFields over metadata.name,
@@ -227,8 +227,9 @@ impl HostPort {
 
 pub fn host_ports(pod: &Value) -> Vec<HostPort> {
     let mut out = vec![];
+    let spec = pod.get("spec");
     for list in ["initContainers", "containers"] {
-        for c in pod.pointer(&format!("/spec/{}", list)).and_then(Value::as_array).into_iter().flatten() {
+        for c in spec.and_then(|s| s.get(list)).and_then(Value::as_array).into_iter().flatten() {
             for p in c.get("ports").and_then(Value::as_array).into_iter().flatten() {
                 let port = p.get("hostPort").and_then(Value::as_i64).unwrap_or(0);
                 if port > 0 {
@@ -284,62 +285,64 @@ pub struct PodInfo {
     pub grace_period_seconds: i64,
 }
 
+fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
+    v.get(k).and_then(Value::as_array).map(|a| a.as_slice()).unwrap_or(&[])
+}
+
 impl PodInfo {
     pub fn from_json(pod: &Value) -> PodInfo {
-        let s = |p: &str| crate::api::str_at(pod, p).to_string();
-        let labels = labels_of(pod);
-        let namespace = s("/metadata/namespace");
-        let aff = |path: &str| -> Vec<AffinityTerm> { pod.pointer(path).and_then(Value::as_array).into_iter().flatten().map(|t| affinity_term(t, &namespace)).collect() };
-        let weighted = |path: &str| -> Vec<(i64, AffinityTerm)> {
-            pod.pointer(path)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|t| (t.get("weight").and_then(Value::as_i64).unwrap_or(0), affinity_term(t.get("podAffinityTerm").unwrap_or(&Value::Null), &namespace)))
-                .collect()
+        // each object is looked up once: serde_json maps hash every key they are asked for
+        static NULL: Value = Value::Null;
+        let meta = pod.get("metadata").unwrap_or(&NULL);
+        let spec = pod.get("spec").unwrap_or(&NULL);
+        let status = pod.get("status").unwrap_or(&NULL);
+        let affinity = spec.get("affinity").unwrap_or(&NULL);
+        let node_aff = affinity.get("nodeAffinity").unwrap_or(&NULL);
+        let pod_aff = affinity.get("podAffinity").unwrap_or(&NULL);
+        let pod_anti = affinity.get("podAntiAffinity").unwrap_or(&NULL);
+        let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let labels = map_of(meta.get("labels"));
+        let namespace = s(meta, "namespace");
+        let required = "requiredDuringSchedulingIgnoredDuringExecution";
+        let preferred = "preferredDuringSchedulingIgnoredDuringExecution";
+        let aff = |v: &Value| -> Vec<AffinityTerm> { arr(v, required).iter().map(|t| affinity_term(t, &namespace)).collect() };
+        let weighted = |v: &Value| -> Vec<(i64, AffinityTerm)> {
+            arr(v, preferred).iter().map(|t| (t.get("weight").and_then(Value::as_i64).unwrap_or(0), affinity_term(t.get("podAffinityTerm").unwrap_or(&NULL), &namespace))).collect()
         };
-        let controller = pod
-            .pointer("/metadata/ownerReferences")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+        let controller = arr(meta, "ownerReferences")
+            .iter()
             .find(|o| o.get("controller").and_then(Value::as_bool) == Some(true))
-            .map(|o| (crate::api::str_at(o, "/kind").to_string(), crate::api::str_at(o, "/name").to_string()));
+            .map(|o| (s(o, "kind"), s(o, "name")));
+        let has_affinity = !affinity.is_null();
         PodInfo {
-            name: s("/metadata/name"),
-            uid: s("/metadata/uid"),
-            node_name: s("/spec/nodeName"),
-            nominated_node_name: s("/status/nominatedNodeName"),
-            scheduler_name: s("/spec/schedulerName"),
-            priority: pod.pointer("/spec/priority").and_then(Value::as_i64).unwrap_or(0),
-            created: s("/metadata/creationTimestamp"),
-            deleting: pod.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null()),
-            terminal: matches!(crate::api::str_at(pod, "/status/phase"), "Succeeded" | "Failed"),
+            name: s(meta, "name"),
+            uid: s(meta, "uid"),
+            node_name: s(spec, "nodeName"),
+            nominated_node_name: s(status, "nominatedNodeName"),
+            scheduler_name: s(spec, "schedulerName"),
+            priority: spec.get("priority").and_then(Value::as_i64).unwrap_or(0),
+            created: s(meta, "creationTimestamp"),
+            deleting: meta.get("deletionTimestamp").is_some_and(|v| !v.is_null()),
+            terminal: matches!(status.get("phase").and_then(Value::as_str), Some("Succeeded" | "Failed")),
             requests: Resource::from_milli(&super::resources::pod_requests(pod, false)),
             non_zero: Resource::from_milli(&super::resources::pod_requests(pod, true)),
-            node_selector: map_of(pod.pointer("/spec/nodeSelector")).into_iter().collect(),
-            required_node_affinity: pod
-                .pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
-                .and_then(Value::as_array)
-                .map(|ts| ts.iter().map(node_selector_term).collect()),
-            preferred_node_affinity: pod
-                .pointer("/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|t| (t.get("weight").and_then(Value::as_i64).unwrap_or(0), node_selector_term(t.get("preference").unwrap_or(&Value::Null))))
+            node_selector: map_of(spec.get("nodeSelector")).into_iter().collect(),
+            required_node_affinity: node_aff.get(required).and_then(|r| r.get("nodeSelectorTerms")).and_then(Value::as_array).map(|ts| ts.iter().map(node_selector_term).collect()),
+            preferred_node_affinity: arr(node_aff, preferred)
+                .iter()
+                .map(|t| (t.get("weight").and_then(Value::as_i64).unwrap_or(0), node_selector_term(t.get("preference").unwrap_or(&NULL))))
                 .collect(),
             tolerations: tolerations_of(pod),
             host_ports: host_ports(pod),
-            images: pod.pointer("/spec/containers").and_then(Value::as_array).into_iter().flatten().map(|c| normalized_image(crate::api::str_at(c, "/image"))).collect(),
-            spread_constraints: pod.pointer("/spec/topologySpreadConstraints").and_then(Value::as_array).into_iter().flatten().map(|c| spread_constraint(c, &labels)).collect(),
-            required_affinity: aff("/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution"),
-            required_anti_affinity: aff("/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution"),
-            preferred_affinity: weighted("/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution"),
-            preferred_anti_affinity: weighted("/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution"),
-            preemption_never: crate::api::str_at(pod, "/spec/preemptionPolicy") == "Never",
+            images: arr(spec, "containers").iter().map(|c| normalized_image(c.get("image").and_then(Value::as_str).unwrap_or(""))).collect(),
+            spread_constraints: arr(spec, "topologySpreadConstraints").iter().map(|c| spread_constraint(c, &labels)).collect(),
+            required_affinity: if has_affinity { aff(pod_aff) } else { vec![] },
+            required_anti_affinity: if has_affinity { aff(pod_anti) } else { vec![] },
+            preferred_affinity: if has_affinity { weighted(pod_aff) } else { vec![] },
+            preferred_anti_affinity: if has_affinity { weighted(pod_anti) } else { vec![] },
+            preemption_never: spec.get("preemptionPolicy").and_then(Value::as_str) == Some("Never"),
             controller,
-            grace_period_seconds: pod.pointer("/spec/terminationGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30),
+            grace_period_seconds: spec.get("terminationGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30),
             labels,
             namespace,
         }
@@ -382,14 +385,14 @@ pub struct NodeSpec {
 impl NodeSpec {
     pub fn from_json(node: &Value) -> NodeSpec {
         let mut alloc = BTreeMap::new();
-        for (k, v) in node.pointer("/status/allocatable").and_then(Value::as_object).into_iter().flatten() {
+        for (k, v) in crate::api::at(node, "/status/allocatable").and_then(Value::as_object).into_iter().flatten() {
             if let Some(q) = v.as_str().and_then(|s| crate::api::quantity::Quantity::parse(s).ok()) {
                 alloc.insert(k.clone(), q.milli());
             }
         }
         let pods = alloc.get("pods").map_or(0, |m| clamp(m / 1000));
         let mut images = vec![];
-        for img in node.pointer("/status/images").and_then(Value::as_array).into_iter().flatten() {
+        for img in crate::api::at(node, "/status/images").and_then(Value::as_array).into_iter().flatten() {
             let size = img.get("sizeBytes").and_then(Value::as_i64).unwrap_or(0);
             for n in img.get("names").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
                 images.push((normalized_image(n), size));
@@ -401,7 +404,7 @@ impl NodeSpec {
             name: crate::api::name(node).to_string(),
             labels: labels_of(node),
             taints: taints_of(node),
-            unschedulable: node.pointer("/spec/unschedulable").and_then(Value::as_bool).unwrap_or(false),
+            unschedulable: crate::api::at(node, "/spec/unschedulable").and_then(Value::as_bool).unwrap_or(false),
             allocatable: Resource::from_milli(&alloc),
             allowed_pods: pods,
             images,

@@ -47,7 +47,7 @@ fn matches_all(terms: &[AffinityTerm], p: &PodInfo, cache: &Cache) -> bool {
 
 /// None: Skip (no required terms on either side).
 pub fn pre_filter(cache: &Cache, pod: &PodInfo) -> Option<PreFilterState> {
-    let any_existing_anti = cache.nodes.iter().any(|n| n.pods_with_required_anti_affinity > 0);
+    let any_existing_anti = cache.pods_with_required_anti_affinity > 0;
     if pod.required_affinity.is_empty() && pod.required_anti_affinity.is_empty() && !any_existing_anti {
         return None;
     }
@@ -128,7 +128,7 @@ pub fn filter(s: &PreFilterState, pod: &PodInfo, n: &NodeInfo, cache: &Cache) ->
 /// PreScore: weight per (topologyKey, value); None: Skip.
 pub fn pre_score(args: &Args, cache: &Cache, pod: &PodInfo) -> Option<HashMap<String, HashMap<String, i64>>> {
     let has_constraints = !pod.preferred_affinity.is_empty() || !pod.preferred_anti_affinity.is_empty();
-    if args.ignore_preferred_terms_of_existing_pods && !has_constraints {
+    if (args.ignore_preferred_terms_of_existing_pods || cache.pods_with_affinity == 0) && !has_constraints {
         return None;
     }
     let mut m: HashMap<String, HashMap<String, i64>> = HashMap::new();

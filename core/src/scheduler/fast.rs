@@ -1,0 +1,523 @@
+//! The scheduling cycle's fast path: the same Filter and Score arithmetic as framework.rs,
+//! for the common pod (cpu/memory requests; nodeSelector, node affinity and tolerations that do
+//! not name individual nodes; no host ports, pod affinity, spread constraints or nominated
+//! pods around), laid out for 5,000-node clusters:
+//!
+//! * nodes with the same labels (hostname aside), taints, cordon flag and images form a class,
+//!   so NodeUnschedulable, TaintToleration, NodeAffinity and ImageLocality run once per class;
+//! * the per-node numbers NodeResourcesFit and BalancedAllocation need live in flat arrays
+//!   (`NodeTable`), updated incrementally as pods come and go, instead of behind pointers.
+//!
+//! Any other pod takes framework::schedule. Both paths must pick alike: the tests compare them.
+
+use super::cache::Cache;
+use super::framework::{default_normalize, CycleResult, Profile, MAX_NODE_SCORE};
+use super::plugins::{self as p, node_resources_fit::Strategy, Code, Status};
+use super::types::{NodeInfo, NodeSpec, PodInfo, Taint};
+use crate::sim::rng::Rng;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const HOSTNAME: &str = "kubernetes.io/hostname";
+
+/// What makes two nodes alike for the static plugins.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ClassKey {
+    labels: Vec<(String, String)>,
+    taints: Vec<(String, String, String)>,
+    unschedulable: bool,
+    images: Vec<(String, i64)>,
+}
+
+impl ClassKey {
+    fn of(n: &NodeSpec) -> ClassKey {
+        ClassKey {
+            labels: n.labels.iter().filter(|(k, _)| *k != HOSTNAME).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            taints: n.taints.iter().map(|t: &Taint| (t.key.clone(), t.value.clone(), t.effect.clone())).collect(),
+            unschedulable: n.unschedulable,
+            images: n.images.clone(),
+        }
+    }
+}
+
+/// Flat per-node arrays, index-aligned with `Cache::nodes`.
+#[derive(Default, Clone)]
+pub struct NodeTable {
+    class: Vec<u32>,
+    alloc_cpu: Vec<i64>,
+    alloc_mem: Vec<i64>,
+    allowed_pods: Vec<i64>,
+    pods: Vec<i64>,
+    req_cpu: Vec<i64>,
+    req_mem: Vec<i64>,
+    nz_cpu: Vec<i64>,
+    nz_mem: Vec<i64>,
+    /// bumped whenever a row changes, so per-shape results know what to recompute
+    ver: Vec<u32>,
+    /// bumped when rows move (a node added or removed): cached shapes start over
+    epoch: u64,
+    /// one representative node spec per class
+    classes: Vec<Arc<NodeSpec>>,
+    class_index: HashMap<ClassKey, u32>,
+}
+
+impl NodeTable {
+    fn class_of(&mut self, n: &Arc<NodeSpec>) -> u32 {
+        let key = ClassKey::of(n);
+        if let Some(&c) = self.class_index.get(&key) {
+            return c;
+        }
+        let c = self.classes.len() as u32;
+        self.classes.push(n.clone());
+        self.class_index.insert(key, c);
+        c
+    }
+
+    pub fn insert(&mut self, at: usize, n: &NodeInfo) {
+        let c = self.class_of(&n.node);
+        self.class.insert(at, c);
+        self.ver.insert(at, 0);
+        self.epoch = next_epoch();
+        for v in [&mut self.alloc_cpu, &mut self.alloc_mem, &mut self.allowed_pods, &mut self.pods, &mut self.req_cpu, &mut self.req_mem, &mut self.nz_cpu, &mut self.nz_mem] {
+            v.insert(at, 0);
+        }
+        self.refresh(at, n);
+    }
+
+    pub fn remove(&mut self, at: usize) {
+        self.class.remove(at);
+        self.ver.remove(at);
+        self.epoch = next_epoch();
+        for v in [&mut self.alloc_cpu, &mut self.alloc_mem, &mut self.allowed_pods, &mut self.pods, &mut self.req_cpu, &mut self.req_mem, &mut self.nz_cpu, &mut self.nz_mem] {
+            v.remove(at);
+        }
+    }
+
+    /// After the node's spec changed.
+    pub fn respec(&mut self, at: usize, n: &NodeInfo) {
+        self.class[at] = self.class_of(&n.node);
+        self.refresh(at, n);
+    }
+
+    /// After pods were added to or removed from the node.
+    pub fn refresh(&mut self, at: usize, n: &NodeInfo) {
+        self.ver[at] = self.ver[at].wrapping_add(1);
+        self.alloc_cpu[at] = n.node.allocatable.milli_cpu;
+        self.alloc_mem[at] = n.node.allocatable.memory;
+        self.allowed_pods[at] = n.node.allowed_pods;
+        self.pods[at] = n.pods.len() as i64;
+        self.req_cpu[at] = n.requested.milli_cpu;
+        self.req_mem[at] = n.requested.memory;
+        self.nz_cpu[at] = n.non_zero_requested.milli_cpu;
+        self.nz_mem[at] = n.non_zero_requested.memory;
+    }
+}
+
+/// Epochs are unique across all tables, so a ShapeCache can never mistake another cache's
+/// rows (or a clone's) for its own.
+fn next_epoch() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+fn only_cpu_memory(res: &[(String, i64)]) -> bool {
+    res.iter().all(|(r, _)| r == "cpu" || r == "memory")
+}
+
+fn names_hostname(pod: &PodInfo) -> bool {
+    pod.node_selector.iter().any(|(k, _)| k == HOSTNAME)
+        || pod.required_node_affinity.iter().flatten().chain(pod.preferred_node_affinity.iter().map(|(_, t)| t)).any(|t| !t.fields.is_empty() || t.exprs.iter().any(|e| e.key == HOSTNAME))
+}
+
+/// Whether this pod and profile can take the fast path.
+fn eligible(prof: &Profile, cache: &Cache, pod: &PodInfo) -> bool {
+    let r = &pod.requests;
+    pod.node_name.is_empty()
+        && pod.nominated_node_name.is_empty()
+        && pod.host_ports.is_empty()
+        && r.ephemeral_storage == 0
+        && r.scalar.is_empty()
+        && pod.non_zero.scalar.is_empty()
+        && pod.non_zero.ephemeral_storage == 0
+        && pod.spread_constraints.is_empty()
+        && !pod.has_affinity()
+        && cache.nominated.is_empty()
+        && cache.pods_with_required_anti_affinity == 0
+        && cache.pods_with_affinity == 0
+        && !names_hostname(pod)
+        && only_cpu_memory(&prof.fit.resources)
+        && only_cpu_memory(&prof.balanced)
+        // default spreading applies to pods that Services or controllers select
+        && (!prof.scores.iter().any(|(s, _)| *s == p::pod_topology_spread::NAME) || p::pod_topology_spread::default_selector(cache, pod).is_empty())
+        && prof.filters.iter().all(|f| super::framework::FILTER_PLUGINS.contains(f))
+}
+
+/// What the per-node numbers of a cycle depend on besides the node: the pod's requests and the
+/// profile's resource scoring. Pods of the same shape share per-node results.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Shape {
+    pc: i64,
+    pm: i64,
+    nzc: i64,
+    nzm: i64,
+    fit_filter: bool,
+    w_fit: Option<i64>,
+    w_bal: Option<i64>,
+    fit_weights: Vec<(bool, i64)>,
+    bal_cpu: bool,
+    bal_mem: bool,
+    most_allocated: bool,
+}
+
+/// Per shape, per node: the NodeResourcesFit verdict bits and the weighted Fit + Balanced
+/// score, valid while the node's row version is unchanged.
+#[derive(Default)]
+pub struct ShapeCache {
+    epoch: u64,
+    shapes: HashMap<Shape, ShapeRows>,
+}
+
+struct ShapeRows {
+    ver: Vec<u32>,
+    fit: Vec<u8>,
+    score: Vec<i64>,
+}
+
+/// How many shapes are kept before starting over (each costs ~13 bytes per node).
+const MAX_SHAPES: usize = 64;
+
+impl Shape {
+    /// NodeResourcesFit's Filter bits (1 pods, 2 cpu, 4 memory) and the weighted scores.
+    fn node(&self, t: &NodeTable, i: usize) -> (u8, i64) {
+        if self.fit_filter {
+            let too_many = t.pods[i] + 1 > t.allowed_pods[i];
+            let short_cpu = self.pc > 0 && self.pc > t.alloc_cpu[i] - t.req_cpu[i];
+            let short_mem = self.pm > 0 && self.pm > t.alloc_mem[i] - t.req_mem[i];
+            let bits = u8::from(too_many) | u8::from(short_cpu) << 1 | u8::from(short_mem) << 2;
+            if bits != 0 {
+                return (bits, 0);
+            }
+        }
+        let mut d = 0;
+        if let Some(wf) = self.w_fit {
+            let (mut sum, mut wsum) = (0, 0);
+            for &(is_cpu, rw) in &self.fit_weights {
+                let (alloc, req) = if is_cpu { (t.alloc_cpu[i], t.nz_cpu[i] + self.nzc) } else { (t.alloc_mem[i], t.nz_mem[i] + self.nzm) };
+                if alloc == 0 {
+                    continue;
+                }
+                sum += if self.most_allocated { most(req, alloc) } else { least(req, alloc) } * rw;
+                wsum += rw;
+            }
+            d += if wsum == 0 { 0 } else { sum / wsum } * wf;
+        }
+        if let Some(wb) = self.w_bal {
+            let mut fr = [0f64; 2];
+            let mut m = 0;
+            if self.bal_cpu && t.alloc_cpu[i] != 0 {
+                fr[m] = ((t.req_cpu[i] + self.pc) as f64 / t.alloc_cpu[i] as f64).min(1.0);
+                m += 1;
+            }
+            if self.bal_mem && t.alloc_mem[i] != 0 {
+                fr[m] = ((t.req_mem[i] + self.pm) as f64 / t.alloc_mem[i] as f64).min(1.0);
+                m += 1;
+            }
+            let std = if m == 2 { ((fr[0] - fr[1]) / 2.0).abs() } else { 0.0 };
+            d += ((1.0 - std) * MAX_NODE_SCORE as f64) as i64 * wb;
+        }
+        (0, d)
+    }
+}
+
+/// Per-class results of the static plugins for one pod.
+struct ClassVerdict {
+    fail: Option<Status>,
+    taint_raw: i64,
+    affinity_raw: i64,
+    image_raw: i64,
+}
+
+fn least(requested: i64, capacity: i64) -> i64 {
+    if capacity == 0 || requested > capacity {
+        0
+    } else {
+        (capacity - requested) * MAX_NODE_SCORE / capacity
+    }
+}
+
+fn most(requested: i64, capacity: i64) -> i64 {
+    if capacity == 0 {
+        0
+    } else {
+        requested.min(capacity) * MAX_NODE_SCORE / capacity
+    }
+}
+
+/// Runs the cycle on the fast path, or returns None when the pod needs the general one.
+pub fn schedule(prof: &Profile, cache: &Cache, pod: &PodInfo, start: usize, rng: &mut Rng, shapes: &mut ShapeCache) -> Option<CycleResult> {
+    if !eligible(prof, cache, pod) || matches!(prof.fit.strategy, Strategy::RequestedToCapacityRatio(_)) {
+        return None;
+    }
+    let t = &cache.table;
+    let n = cache.nodes.len();
+    let out = CycleResult::default();
+    if n == 0 {
+        return Some(out);
+    }
+    let has = |name: &str| prof.filters.contains(&name);
+    let (f_unsched, f_taint, f_aff) = (has(p::node_unschedulable::NAME), has(p::taint_toleration::NAME), has(p::node_affinity::NAME));
+    let skip_affinity = p::node_affinity::pre_filter_skip(pod);
+    let tols = p::taint_toleration::pre_score(pod);
+    let verdicts: Vec<ClassVerdict> = t
+        .classes
+        .iter()
+        .map(|spec| {
+            let info = NodeInfo::new(spec.clone());
+            // filters in the profile's order; Fit runs per node below
+            let mut fail = None;
+            for f in &prof.filters {
+                let r = match *f {
+                    p::node_unschedulable::NAME if f_unsched => p::node_unschedulable::filter(pod, &info),
+                    p::taint_toleration::NAME if f_taint => p::taint_toleration::filter(pod, &info),
+                    p::node_affinity::NAME if f_aff && !skip_affinity => p::node_affinity::filter(pod, &info),
+                    p::node_resources_fit::NAME => break,
+                    _ => Ok(()),
+                };
+                if let Err(s) = r {
+                    fail = Some(s);
+                    break;
+                }
+            }
+            ClassVerdict {
+                fail,
+                taint_raw: p::taint_toleration::score(&tols, &info),
+                affinity_raw: p::node_affinity::score(pod, &info),
+                image_raw: p::image_locality::score(pod, &info, &cache.image_spread, n),
+            }
+        })
+        .collect();
+    // does Fit come after a static filter that failed? (order matters for which reason a
+    // node reports; static filters before Fit decide first, those after it only if Fit passed)
+    let fit_pos = prof.filters.iter().position(|f| *f == p::node_resources_fit::NAME);
+    let static_after_fit = fit_pos.is_some_and(|fp| prof.filters[fp + 1..].iter().any(|f| [p::node_unschedulable::NAME, p::taint_toleration::NAME, p::node_affinity::NAME].contains(f)));
+    if static_after_fit {
+        return None;
+    }
+
+    let want = super::framework::num_feasible_nodes_to_find(prof.percentage_of_nodes_to_score, n);
+    let (mut feasible, mut dynamic, mut failed) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    feasible.clear();
+    dynamic.clear();
+    failed.clear();
+    let result = cycle(CycleInputs { prof, cache, pod, start, want, verdicts: &verdicts, out }, &mut feasible, &mut dynamic, &mut failed, rng, shapes);
+    SCRATCH.with(|s| *s.borrow_mut() = (feasible, dynamic, failed));
+    Some(result)
+}
+
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<i64>, Vec<(u32, u8)>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
+}
+
+struct CycleInputs<'a> {
+    prof: &'a Profile,
+    cache: &'a Cache,
+    pod: &'a PodInfo,
+    start: usize,
+    want: usize,
+    verdicts: &'a [ClassVerdict],
+    out: CycleResult,
+}
+
+/// A failed node's cause: its class's static verdict, or NodeResourcesFit's bits (pods, cpu, memory).
+const FAIL_CLASS: u8 = 0xff;
+
+fn cycle(inp: CycleInputs, feasible: &mut Vec<u32>, dynamic: &mut Vec<i64>, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &mut ShapeCache) -> CycleResult {
+    let CycleInputs { prof, cache, pod, start, want, verdicts, mut out } = inp;
+    let t = &cache.table;
+    let n = cache.nodes.len();
+    let f_fit = prof.filters.contains(&p::node_resources_fit::NAME);
+    let (pc, pm) = (pod.requests.milli_cpu, pod.requests.memory);
+    let (nzc, nzm) = (pod.non_zero.milli_cpu, pod.non_zero.memory);
+    let w = |name: &str| prof.scores.iter().find(|(s, _)| *s == name).map(|(_, w)| *w);
+    let (w_taint, w_aff, w_fit, w_bal, w_img) = (
+        w(p::taint_toleration::NAME),
+        if p::node_affinity::pre_score_skip(pod) { None } else { w(p::node_affinity::NAME) },
+        w(p::node_resources_fit::NAME),
+        if p::node_resources_balanced_allocation::pre_score_skip(&prof.balanced, pod) { None } else { w(p::node_resources_balanced_allocation::NAME) },
+        w(p::image_locality::NAME),
+    );
+    let fit_weights: Vec<(bool, i64)> = prof.fit.resources.iter().map(|(r, w)| (r == "cpu", *w)).collect();
+    let bal_cpu = prof.balanced.iter().any(|(r, _)| r == "cpu");
+    let bal_mem = prof.balanced.iter().any(|(r, _)| r == "memory");
+    let most_allocated = prof.fit.strategy == Strategy::MostAllocated;
+
+    let shape = Shape { pc, pm, nzc, nzm, fit_filter: f_fit, w_fit, w_bal, fit_weights, bal_cpu, bal_mem, most_allocated };
+    if shapes.epoch != t.epoch || (shapes.shapes.len() >= MAX_SHAPES && !shapes.shapes.contains_key(&shape)) {
+        shapes.shapes.clear();
+        shapes.epoch = t.epoch;
+    }
+    let rows = shapes.shapes.entry(shape.clone()).or_insert_with(|| ShapeRows { ver: vec![u32::MAX; n], fit: vec![0; n], score: vec![0; n] });
+    let fails: Vec<bool> = verdicts.iter().map(|v| v.fail.is_some()).collect();
+    let mut i = start % n;
+    for _ in 0..n {
+        if feasible.len() >= want {
+            break;
+        }
+        let here = i;
+        i = if i + 1 == n { 0 } else { i + 1 };
+        let i = here;
+        out.processed += 1;
+        if fails[t.class[i] as usize] {
+            // statuses are only needed when nothing fits: note the node, build them later
+            failed.push((i as u32, FAIL_CLASS));
+            continue;
+        }
+        if rows.ver[i] != t.ver[i] {
+            let (bits, score) = shape.node(t, i);
+            rows.fit[i] = bits;
+            rows.score[i] = score;
+            rows.ver[i] = t.ver[i];
+        }
+        if rows.fit[i] != 0 {
+            failed.push((i as u32, rows.fit[i]));
+            continue;
+        }
+        feasible.push(i as u32);
+        dynamic.push(rows.score[i]);
+    }
+    if feasible.is_empty() {
+        out.failures = failed
+            .iter()
+            .map(|&(i, f)| {
+                let i = i as usize;
+                let status = if f == FAIL_CLASS {
+                    verdicts[t.class[i] as usize].fail.clone().unwrap_or_else(|| Status::unschedulable(p::node_resources_fit::NAME, ""))
+                } else {
+                    let reasons = [(1, "Too many pods"), (2, "Insufficient cpu"), (4, "Insufficient memory")].iter().filter(|(b, _)| f & b != 0).map(|(_, r)| r.to_string()).collect();
+                    Status { code: Code::Unschedulable, reasons, plugin: p::node_resources_fit::NAME }
+                };
+                (i, status)
+            })
+            .collect();
+        return out;
+    }
+    if feasible.len() == 1 {
+        out.picked = Some(feasible[0] as usize);
+        return out;
+    }
+    // NormalizeScore of the class-level plugins over the classes of the feasible nodes
+    let mut present = vec![false; t.classes.len()];
+    for &i in feasible.iter() {
+        present[t.class[i as usize] as usize] = true;
+    }
+    let classes: Vec<usize> = (0..t.classes.len()).filter(|&c| present[c]).collect();
+    let mut static_score = vec![0i64; t.classes.len()];
+    for (wt, raw, reverse) in [(w_taint, 0, true), (w_aff, 1, false)] {
+        let Some(wt) = wt else { continue };
+        let mut vals: Vec<i64> = classes.iter().map(|&c| if raw == 0 { verdicts[c].taint_raw } else { verdicts[c].affinity_raw }).collect();
+        default_normalize(&mut vals, reverse);
+        for (k, &c) in classes.iter().enumerate() {
+            static_score[c] += vals[k] * wt;
+        }
+    }
+    if let Some(wi) = w_img {
+        for &c in &classes {
+            static_score[c] += verdicts[c].image_raw * wi;
+        }
+    }
+    let mut best = i64::MIN;
+    let mut top: Vec<u32> = vec![];
+    for (k, &i) in feasible.iter().enumerate() {
+        let total = dynamic[k] + static_score[t.class[i as usize] as usize];
+        if total > best {
+            best = total;
+            top.clear();
+        }
+        if total == best {
+            top.push(i);
+        }
+    }
+    out.picked = Some(top[rng.below(top.len() as u32) as usize] as usize);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::framework;
+    use crate::store::{EventType, WatchEvent};
+    use serde_json::{json, Value};
+
+    fn put(c: &mut Cache, v: Value) {
+        c.apply(&WatchEvent { revision: 0, typ: EventType::Put, key: String::new(), value: Arc::new(v), created: true });
+    }
+
+    fn random_cluster(rng: &mut Rng, nodes: usize, pods: usize) -> Cache {
+        let mut c = Cache::default();
+        for i in 0..nodes {
+            let cpu = ["1", "2", "4"][rng.below(3) as usize];
+            let zone = ["a", "b"][rng.below(2) as usize];
+            let disk = ["ssd", "hdd"][rng.below(2) as usize];
+            let taints = match rng.below(6) {
+                0 => json!([{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]),
+                1 => json!([{"key": "spot", "effect": "PreferNoSchedule"}]),
+                _ => json!([]),
+            };
+            put(&mut c, json!({"kind": "Node", "metadata": {"name": format!("n{:03}", i), "labels": {"kubernetes.io/hostname": format!("n{:03}", i), "zone": zone, "disk": disk}},
+                "spec": {"taints": taints, "unschedulable": rng.below(10) == 0},
+                "status": {"allocatable": {"cpu": cpu, "memory": "4Gi", "pods": "4"}, "images": if rng.below(2) == 0 { json!([{"names": ["nginx:1.27"], "sizeBytes": 300_000_000}]) } else { json!([]) }}}));
+        }
+        for i in 0..pods {
+            let node = format!("n{:03}", rng.below(nodes as u32));
+            let cpu = ["100m", "500m", "1"][rng.below(3) as usize];
+            put(&mut c, json!({"kind": "Pod", "metadata": {"name": format!("e{}", i), "namespace": "default"}, "spec": {"nodeName": node, "containers": [{"image": "nginx:1.27", "resources": {"requests": {"cpu": cpu}}}]}}));
+        }
+        c
+    }
+
+    fn random_pod(rng: &mut Rng) -> PodInfo {
+        let cpu = ["0", "200m", "900m", "3"][rng.below(4) as usize];
+        let mem = ["0", "1Gi"][rng.below(2) as usize];
+        let mut spec = json!({"containers": [{"image": "nginx:1.27", "resources": {"requests": {"cpu": cpu, "memory": mem}}}]});
+        match rng.below(5) {
+            0 => spec["nodeSelector"] = json!({"disk": "ssd"}),
+            1 => spec["affinity"] = json!({"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 7, "preference": {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["b"]}]}}]}}),
+            2 => spec["tolerations"] = json!([{"key": "dedicated", "operator": "Exists"}]),
+            _ => {}
+        }
+        PodInfo::from_json(&json!({"metadata": {"name": "new", "namespace": "default"}, "spec": spec}))
+    }
+
+    // The fast path must decide exactly as the plugins do: same node, same nodes looked at,
+    // same FitError reasons — over random clusters, pods and starting points.
+    #[test]
+    fn fast_path_agrees_with_the_framework() {
+        let mut rng = Rng::new(7);
+        let mut shapes = ShapeCache::default();
+        for case in 0..300 {
+            let (nodes, pods) = (1 + rng.below(130) as usize, rng.below(200) as usize);
+            let c = random_cluster(&mut rng, nodes, pods);
+            let mut prof = Profile::default_profile("default-scheduler");
+            if case % 3 == 0 {
+                prof.percentage_of_nodes_to_score = Some(100);
+            }
+            if case % 5 == 0 {
+                prof.fit.strategy = Strategy::MostAllocated;
+            }
+            for _ in 0..5 {
+                let pod = random_pod(&mut rng);
+                let start = rng.below(200) as usize;
+                let seed = rng.next_u64();
+                let fast = schedule(&prof, &c, &pod, start, &mut Rng::new(seed), &mut shapes).expect("eligible");
+                let slow = framework::schedule(&prof, &c, &pod, start, &mut Rng::new(seed), None);
+                assert_eq!(fast.picked, slow.picked, "case {}", case);
+                assert_eq!(fast.processed, slow.processed, "case {}", case);
+                if slow.picked.is_none() {
+                    let msg = |r: &CycleResult| framework::fit_error(c.nodes.len(), &r.failures, None);
+                    assert_eq!(msg(&fast), msg(&slow), "case {}", case);
+                }
+            }
+        }
+    }
+}
