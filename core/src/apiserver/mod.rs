@@ -290,6 +290,10 @@ impl ApiServer {
         let mut v = (*cur).clone();
         crate::api::set_at(&mut v, "/spec/nodeName", json!(node));
         admission::set_condition(&mut v, "PodScheduled", "True", None, None, self.now);
+        // ClearingNominatedNodeNameAfterBinding (KEP-5278): the nomination has served its purpose
+        if let Some(st) = v.get_mut("status").and_then(Value::as_object_mut) {
+            st.shift_remove("nominatedNodeName");
+        }
         let key = r.key(ns, pod_name);
         let rv = cur["metadata"]["resourceVersion"].as_str().and_then(|s| s.parse().ok());
         self.store.update(&key, v, rv).map_err(|_| ApiError::conflict(&r.qualified_plural(), pod_name))

@@ -442,7 +442,7 @@ impl Kubelet {
             api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Started", &format!("Started container {}", name), self.source());
             let full = if repo.contains('.') || repo.contains(':') { format!("{}:{}", repo, tag) } else if repo.contains('/') { format!("docker.io/{}:{}", repo, tag) } else { format!("docker.io/library/{}:{}", repo, tag) };
             let digest = hex64(&mut api.rng);
-            let program = runtime::program(c);
+            let program = if crate::scheduler::process::is_kube_scheduler(c) { scheduler_program(api, pod, c, &self.fs) } else { runtime::program(c) };
             let mut ctr = Ctr {
                 name,
                 image: image.clone(),
@@ -629,5 +629,23 @@ fn sort_conditions(p: &mut Value) {
     const ORDER: &[&str] = &["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
     if let Some(list) = p.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
         list.sort_by_key(|c| ORDER.iter().position(|o| Some(*o) == c.get("type").and_then(Value::as_str)).unwrap_or(99));
+    }
+}
+
+/// kube-scheduler's process: it runs with its flags and configuration, or prints why not and
+/// exits 1 (so a bad --config shows up as CrashLoopBackOff with the reason in `kubectl logs`).
+fn scheduler_program(api: &ApiServer, pod: &Value, c: &Value, fs: &BTreeMap<String, String>) -> runtime::Program {
+    match crate::scheduler::process::options(pod, c, api, fs) {
+        Ok(o) => {
+            // a Lease held by another process: this one waits as a standby
+            let me = format!("{}_", crate::api::name(pod));
+            let standby = o.leader_elect
+                && o.lock.split_once('/').and_then(|(ns, n)| api.get_kind("Lease", ns, n)).is_some_and(|l| {
+                    let holder = crate::api::str_at(&l, "/spec/holderIdentity");
+                    !holder.is_empty() && !holder.starts_with(&me)
+                });
+            runtime::Program::Forever { logs: crate::scheduler::process::start_logs(&o, api.now, standby) }
+        }
+        Err(e) => runtime::Program::Exits { after: 300, code: 1, logs: e },
     }
 }

@@ -11,6 +11,7 @@ pub mod fast;
 pub mod framework;
 pub mod plugins;
 pub mod preemption;
+pub mod process;
 pub mod queue;
 pub mod resources;
 pub mod types;
@@ -249,6 +250,7 @@ impl Schedulers {
                         s.queue.remove(&key);
                         let mut assumed = (*pod).clone();
                         assumed.node_name = node.clone();
+                        assumed.nominated_node_name.clear();
                         self.assumed.insert(key.clone(), (api.store.revision(), Arc::new(assumed)));
                         api.record_event(&bound, "", "Normal", "Scheduled", &format!("Successfully assigned {}/{} to {}", key.0, key.1, node), source);
                     }

@@ -6,6 +6,7 @@
 
 pub mod bootstrap;
 pub mod rng;
+pub mod schedulers;
 
 use crate::api::time::Millis;
 use crate::apiserver::ApiServer;
@@ -164,6 +165,7 @@ impl Cluster {
 
     fn dispatch(&mut self, events: &[WatchEvent]) {
         let mut timers = Timers::default();
+        let mut schedulers_changed = false;
         for ev in events {
             let kind = ev.value.get("kind").and_then(|k| k.as_str()).unwrap_or("");
             match kind {
@@ -180,6 +182,7 @@ impl Cluster {
                     }
                 }
                 "Pod" => {
+                    schedulers_changed |= schedulers::concerns_schedulers(&ev.value);
                     let node = crate::api::str_at(&ev.value, "/spec/nodeName").to_string();
                     if let Some(k) = self.kubelets.get_mut(&node) {
                         k.on_pod_event(&mut self.api, ev, &mut timers);
@@ -196,15 +199,14 @@ impl Cluster {
         self.controllers.reconcile(&mut self.api, &mut timers);
         self.take_timers(timers);
         self.gate_control_plane();
+        if schedulers_changed {
+            self.sync_scheduler_processes();
+        }
     }
 
     /// kube-scheduler and kube-controller-manager run while their static pod manifests do.
     pub fn gate_control_plane(&mut self) {
         if let Some(k) = self.control_plane.as_ref().and_then(|n| self.kubelets.get(n)) {
-            let running = k.runs_component("kube-scheduler");
-            if let Some(s) = self.scheduler.instance_mut(crate::scheduler::DEFAULT_SCHEDULER) {
-                s.running = running;
-            }
             self.controllers.running = k.runs_component("kube-controller-manager");
         }
     }

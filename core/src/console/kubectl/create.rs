@@ -186,6 +186,10 @@ pub fn create(c: &mut Console, words: &[String], stdin: &str) -> Out {
             if images.is_empty() {
                 return Out::err("error: required flag(s) \"image\" not set");
             }
+            // `-- COMMAND [args...]` becomes the container's command (one image only)
+            if !a.rest.is_empty() && images.len() > 1 {
+                return Out::err("error: cannot specify multiple --image options and command");
+            }
             let replicas: i64 = match a.get("replicas").unwrap_or("1").parse() {
                 Ok(r) => r,
                 Err(_) => return Out::err("error: invalid argument for \"--replicas\" flag"),
@@ -195,6 +199,9 @@ pub fn create(c: &mut Console, words: &[String], stdin: &str) -> Out {
                 .map(|img| {
                     let cname = crate::kubelet::images::normalize(img).0.rsplit('/').next().unwrap_or("c").to_string();
                     let mut ct = json!({"image": img, "name": cname, "resources": {}});
+                    if !a.rest.is_empty() {
+                        ct["command"] = json!(a.rest);
+                    }
                     if let Some(p) = a.get("port").and_then(|p| p.parse::<i64>().ok()) {
                         ct["ports"] = json!([{"containerPort": p}]);
                     }

@@ -10,8 +10,19 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
         Err(e) => return Out::err(e),
     };
     let Some(target) = a.pos.first() else { return Out::err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples") };
-    let name = target.strip_prefix("pod/").or_else(|| target.strip_prefix("pods/")).unwrap_or(target);
     let ns = a.get("namespace").unwrap_or("default");
+    let resolved;
+    let name = match target.split_once('/') {
+        Some(("pod" | "pods" | "po", n)) => n,
+        Some((kind, n)) => match workload_pod(c, kind, ns, n) {
+            Ok(p) => {
+                resolved = p;
+                resolved.as_str()
+            }
+            Err(e) => return Out::err(e),
+        },
+        None => target.as_str(),
+    };
     let Some(pod) = c.cluster.api.get_kind("Pod", ns, name) else { return Out::err(format!("Error from server (NotFound): pods \"{}\" not found", name)) };
     let containers: Vec<String> = pod.pointer("/spec/containers").and_then(serde_json::Value::as_array).into_iter().flatten().filter_map(|x| x.get("name").and_then(serde_json::Value::as_str).map(String::from)).collect();
     let container = match a.get("container") {
@@ -47,4 +58,31 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
             _ => Out::ok(""),
         },
     }
+}
+
+/// `kubectl logs deploy/NAME`: a pod the workload selects (AttachablePodForObject).
+fn workload_pod(c: &Console, kind: &str, ns: &str, name: &str) -> Result<String, String> {
+    let (k, plural) = match kind {
+        "deploy" | "deployment" | "deployments" => ("Deployment", "deployments.apps"),
+        "rs" | "replicaset" | "replicasets" => ("ReplicaSet", "replicasets.apps"),
+        "ds" | "daemonset" | "daemonsets" => ("DaemonSet", "daemonsets.apps"),
+        "sts" | "statefulset" | "statefulsets" => ("StatefulSet", "statefulsets.apps"),
+        "job" | "jobs" => ("Job", "jobs.batch"),
+        "rc" | "replicationcontroller" | "replicationcontrollers" => ("ReplicationController", "replicationcontrollers"),
+        other => return Err(format!("error: cannot attach to *v1.{}: selector for *v1.{} not implemented", other, other)),
+    };
+    let obj = c.cluster.api.get_kind(k, ns, name).ok_or_else(|| format!("Error from server (NotFound): {} \"{}\" not found", plural, name))?;
+    let sel = if k == "ReplicationController" {
+        let m = crate::api::labels::map_of(obj.pointer("/spec/selector"));
+        crate::api::labels::Selector::parse(&m.iter().map(|(a, b)| format!("{}={}", a, b)).collect::<Vec<_>>().join(",")).map_err(|e| format!("error: {}", e))?
+    } else {
+        crate::api::labels::Selector::from_label_selector(obj.pointer("/spec/selector")).map_err(|e| format!("error: {}", e))?
+    };
+    c.cluster
+        .api
+        .list_kind("Pod", Some(ns))
+        .iter()
+        .find(|p| sel.matches(&crate::api::labels::labels_of(p)))
+        .map(|p| crate::api::name(p).to_string())
+        .ok_or_else(|| format!("error: no pods found for {}/{}", kind, name))
 }
