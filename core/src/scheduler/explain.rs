@@ -42,8 +42,11 @@ pub fn render(e: &Explanation) -> String {
     }
     let scored: Vec<_> = e.nodes.iter().filter(|n| !n.scores.is_empty()).collect();
     if scored.is_empty() {
-        if e.picked.is_some() {
+        let passed = e.nodes.iter().filter(|n| n.filters.iter().all(|(_, r)| r.is_ok())).count();
+        if e.picked.is_some() && passed == 1 {
             out.push_str("\nOnly one node passed the filters: it is chosen without scoring.\n");
+        } else if e.picked.is_some() {
+            out.push_str(&format!("\nNo Score plugin scored this pod: the node is picked at random among the {} that passed.\n", passed));
         }
         return out;
     }
