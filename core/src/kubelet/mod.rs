@@ -6,6 +6,7 @@
 pub mod images;
 pub mod node_status;
 pub mod runtime;
+mod init_containers;
 pub mod static_pods;
 
 use crate::api::quantity::Quantity;
@@ -26,8 +27,11 @@ pub const STATUS_REPORT_MS: Millis = 300_000;
 enum Stage {
     /// sandbox and image pulls in progress; containers start at the next wake
     Creating,
-    /// the image pull failed; retried with backoff (10 s doubling to 5 min)
-    PullBackOff { backoff: Millis },
+    /// init container `idx`: its image being pulled, or it running
+    Init { idx: usize },
+    /// the image pull failed; retried with backoff (10 s doubling to 5 min); `init` names the
+    /// init container whose image it was
+    PullBackOff { backoff: Millis, init: Option<usize> },
     Running,
     /// stopping; the pod object is removed at `kill_at` (when its containers have exited)
     Terminating { kill_at: Millis },
@@ -40,6 +44,8 @@ struct PodRuntime {
     stage: Stage,
     ip: String,
     ctrs: Vec<Ctr>,
+    /// init containers started so far, in order
+    inits: Vec<Ctr>,
 }
 
 /// A finished container run.
@@ -177,9 +183,10 @@ impl Kubelet {
                 return;
             }
         }
+        let has_inits = !init_containers::init_specs(pod).is_empty();
         // hostNetwork pods share the node's address
         let ip = if pod.pointer("/spec/hostNetwork") == Some(&json!(true)) { self.internal_ip() } else { self.alloc_ip() };
-        self.pods.insert(uid.to_string(), PodRuntime { ns: crate::api::namespace(pod).into(), name: crate::api::name(pod).into(), stage: Stage::Creating, ip: ip.clone(), ctrs: vec![] });
+        self.pods.insert(uid.to_string(), PodRuntime { ns: crate::api::namespace(pod).into(), name: crate::api::name(pod).into(), stage: if has_inits { Stage::Init { idx: 0 } } else { Stage::Creating }, ip: ip.clone(), ctrs: vec![], inits: vec![] });
         let mut p = pod.clone();
         let now = api.now;
         let host_ip = self.internal_ip();
@@ -189,13 +196,22 @@ impl Kubelet {
             st["hostIP"] = json!(host_ip);
             st["hostIPs"] = json!([{"ip": host_ip}]);
             st["startTime"] = json!(rfc3339(now));
+            let waiting = if has_inits { "PodInitializing" } else { "ContainerCreating" };
             st["containerStatuses"] = json!(containers(pod)
                 .iter()
-                .map(|(name, image, _)| json!({"image": image, "imageID": "", "lastState": {}, "name": name, "ready": false, "restartCount": 0, "started": false, "state": {"waiting": {"reason": "ContainerCreating"}}}))
+                .map(|(name, image, _)| json!({"image": image, "imageID": "", "lastState": {}, "name": name, "ready": false, "restartCount": 0, "started": false, "state": {"waiting": {"reason": waiting}}}))
                 .collect::<Vec<_>>());
+            if has_inits {
+                st["initContainerStatuses"] = json!(init_containers::statuses(&[], pod, |_| Value::Null));
+            }
         }
         set_condition(&mut p, "PodReadyToStartContainers", "False", None, None, now);
-        set_condition(&mut p, "Initialized", "True", None, None, now);
+        if has_inits {
+            let names: Vec<String> = init_containers::init_specs(pod).iter().map(|c| crate::api::str_at(c, "/name").to_string()).collect();
+            set_condition(&mut p, "Initialized", "False", Some("ContainersNotInitialized"), Some(&format!("containers with incomplete status: [{}]", names.join(" "))), now);
+        } else {
+            set_condition(&mut p, "Initialized", "True", None, None, now);
+        }
         let names: Vec<String> = containers(pod).iter().map(|c| c.0.clone()).collect();
         let msg = format!("containers with unready status: [{}]", names.join(" "));
         set_condition(&mut p, "Ready", "False", Some("ContainersNotReady"), Some(&msg), now);
@@ -203,18 +219,9 @@ impl Kubelet {
         set_condition(&mut p, "PodScheduled", "True", None, None, now);
         sort_conditions(&mut p);
         let _ = api.update(p, Subresource::Status);
-        // image pulls, one after another (serializeImagePulls)
-        let mut delay = 300; // sandbox
-        for (name, image, _) in containers(pod) {
-            let policy = container_field(pod, &name, "imagePullPolicy");
-            let present = self.image_present(api, &image);
-            if policy == "Never" || (policy == "IfNotPresent" && present) {
-                api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Pulled", &format!("Container image \"{}\" already present on machine and can be accessed by the pod", image), self.source());
-                continue;
-            }
-            api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Pulling", &format!("Pulling image \"{}\"", image), self.source());
-            delay += images::lookup(&image).map_or(1_000, |(size, _)| images::pull_millis(size));
-        }
+        // image pulls, one after another (serializeImagePulls), after the sandbox; with init
+        // containers only the first one's image now
+        let delay = 300 + if has_inits { self.pull_init(api, pod, 0) } else { self.pull_main(api, pod) };
         timers.at(now + delay, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid.to_string()) });
     }
 
@@ -254,6 +261,22 @@ impl Kubelet {
     }
 
     /// Periodic work (pod_uid None) or a pod's next lifecycle step.
+    /// Pulls the images of the pod's containers (events now); how long they take.
+    fn pull_main(&mut self, api: &mut ApiServer, pod: &Value) -> Millis {
+        let mut delay = 0;
+        for (name, image, _) in containers(pod) {
+            let policy = container_field(pod, &name, "imagePullPolicy");
+            let present = self.image_present(api, &image);
+            if policy == "Never" || (policy == "IfNotPresent" && present) {
+                api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Pulled", &format!("Container image \"{}\" already present on machine and can be accessed by the pod", image), self.source());
+                continue;
+            }
+            api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Pulling", &format!("Pulling image \"{}\"", image), self.source());
+            delay += images::lookup(&image).map_or(1_000, |(size, _)| images::pull_millis(size));
+        }
+        delay
+    }
+
     pub fn on_timer(&mut self, api: &mut ApiServer, pod_uid: Option<&str>, timers: &mut Timers) {
         if !self.running {
             return;
@@ -322,29 +345,16 @@ impl Kubelet {
             Stage::Terminating { .. } => {
                 let _ = api.delete(crate::api::resources::by_kind("Pod").expect("served"), &rt.ns, &rt.name, Some(0));
             }
-            Stage::Creating | Stage::PullBackOff { .. } => {
+            Stage::Init { idx } | Stage::PullBackOff { init: Some(idx), .. } => {
+                if let Some(r) = self.pods.get_mut(uid) {
+                    r.stage = Stage::Init { idx };
+                }
+                self.step_init(api, &pod, uid, idx, timers);
+            }
+            Stage::Creating | Stage::PullBackOff { init: None, .. } => {
                 let missing: Vec<(String, String, Option<String>)> = containers(&pod).into_iter().filter(|(_, img, _)| images::lookup(img).is_none()).collect();
                 if let Some((cname, image, _)) = missing.first() {
-                    let backoff = match rt.stage {
-                        Stage::PullBackOff { backoff } => (backoff * 2).min(300_000),
-                        _ => 10_000,
-                    };
-                    let msg = format!("Failed to pull image \"{}\": failed to pull and unpack image \"docker.io/library/{}\": failed to resolve reference \"docker.io/library/{}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed", image, image, image);
-                    api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Warning", "Failed", &msg, self.source());
-                    api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Warning", "Failed", "Error: ErrImagePull", self.source());
-                    let mut p = (*pod).clone();
-                    set_waiting(&mut p, cname, "ErrImagePull", &msg);
-                    let _ = api.update(p, Subresource::Status);
-                    if let Some(r) = self.pods.get_mut(uid) {
-                        r.stage = Stage::PullBackOff { backoff };
-                    }
-                    // the next sync reports the back-off, then the pull is retried after it
-                    api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Normal", "BackOff", &format!("Back-off pulling image \"{}\"", image), self.source());
-                    api.record_event(&pod, &format!("spec.containers{{{}}}", cname), "Warning", "Failed", "Error: ImagePullBackOff", self.source());
-                    let mut p = (*api.get_kind("Pod", &rt.ns, &rt.name).expect("just updated")).clone();
-                    set_waiting(&mut p, cname, "ImagePullBackOff", &format!("Back-off pulling image \"{}\": ErrImagePull: {}", image, msg));
-                    let _ = api.update(p, Subresource::Status);
-                    timers.at(now + backoff, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid.to_string()) });
+                    self.pull_failed(api, &pod, uid, cname, image, false, timers);
                     return;
                 }
                 self.start_containers(api, &pod, uid, timers);
@@ -353,11 +363,82 @@ impl Kubelet {
         }
     }
 
+    /// ErrImagePull, then ImagePullBackOff until the next try (10 s doubling to 5 min).
+    #[allow(clippy::too_many_arguments)]
+    fn pull_failed(&mut self, api: &mut ApiServer, pod: &Value, uid: &str, cname: &str, image: &str, init: bool, timers: &mut Timers) {
+        let now = api.now;
+        let Some(rt) = self.pods.get(uid).cloned() else { return };
+        let init_idx = match rt.stage {
+            Stage::Init { idx } => Some(idx),
+            Stage::PullBackOff { init, .. } => init,
+            _ => None,
+        };
+        let backoff = match rt.stage {
+            Stage::PullBackOff { backoff, .. } => (backoff * 2).min(300_000),
+            _ => 10_000,
+        };
+        let field = format!("spec.{}{{{}}}", if init { "initContainers" } else { "containers" }, cname);
+        let msg = format!("Failed to pull image \"{}\": failed to pull and unpack image \"docker.io/library/{}\": failed to resolve reference \"docker.io/library/{}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed", image, image, image);
+        api.record_event(pod, &field, "Warning", "Failed", &msg, self.source());
+        api.record_event(pod, &field, "Warning", "Failed", "Error: ErrImagePull", self.source());
+        let mut p = (*pod).clone();
+        set_waiting(&mut p, cname, "ErrImagePull", &msg);
+        let _ = api.update(p, Subresource::Status);
+        if let Some(r) = self.pods.get_mut(uid) {
+            r.stage = Stage::PullBackOff { backoff, init: if init { init_idx } else { None } };
+        }
+        // the next sync reports the back-off, then the pull is retried after it
+        api.record_event(pod, &field, "Normal", "BackOff", &format!("Back-off pulling image \"{}\"", image), self.source());
+        api.record_event(pod, &field, "Warning", "Failed", "Error: ImagePullBackOff", self.source());
+        if let Some(cur) = api.get_kind("Pod", &rt.ns, &rt.name) {
+            let mut p = (*cur).clone();
+            set_waiting(&mut p, cname, "ImagePullBackOff", &format!("Back-off pulling image \"{}\": ErrImagePull: {}", image, msg));
+            let _ = api.update(p, Subresource::Status);
+        }
+        timers.at(now + backoff, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid.to_string()) });
+    }
+
+    /// A container of the pod (from spec.`list`), its image pulled, created and started.
+    fn make_ctr(&mut self, api: &mut ApiServer, pod: &Value, c: &Value, list: &str) -> Ctr {
+        let now = api.now;
+        let name = crate::api::str_at(c, "/name").to_string();
+        let image = crate::api::str_at(c, "/image").to_string();
+        let field = format!("spec.{}{{{}}}", list, name);
+        let (repo, tag) = images::normalize(&image);
+        let size = images::lookup(&image).map_or(0, |(s, _)| s);
+        if !self.image_present(api, &image) && crate::api::str_at(c, "/imagePullPolicy") != "Never" {
+            let secs = images::pull_millis(size) as f64 / 1000.0;
+            api.record_event(pod, &field, "Normal", "Pulled", &format!("Successfully pulled image \"{}\" in {}s ({}s including waiting). Image size: {} bytes.", image, secs, secs, size), self.source());
+            node_status::add_image(self, api, &image, size);
+        }
+        api.record_event(pod, &field, "Normal", "Created", &format!("Created container: {}", name), self.source());
+        api.record_event(pod, &field, "Normal", "Started", &format!("Started container {}", name), self.source());
+        let full = if repo.contains('.') || repo.contains(':') { format!("{}:{}", repo, tag) } else if repo.contains('/') { format!("docker.io/{}:{}", repo, tag) } else { format!("docker.io/library/{}:{}", repo, tag) };
+        let digest = hex64(&mut api.rng);
+        let program = if crate::scheduler::process::is_kube_scheduler(c) { scheduler_program(api, pod, c, &self.fs) } else { runtime::program(c) };
+        let mut ctr = Ctr {
+            name,
+            image: image.clone(),
+            image_id: format!("{}@sha256:{}", full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r), digest),
+            image_full: full,
+            container_id: String::new(),
+            program,
+            restarts: 0,
+            crashes: 0,
+            state: CState::Exited(Term { code: 0, started: now, finished: now, container_id: String::new() }),
+            last: None,
+            logs: String::new(),
+            previous_logs: None,
+        };
+        start_ctr(&mut ctr, now, &mut api.rng);
+        ctr
+    }
+
     /// The logs of a container (`kubectl logs`), current or previous run.
     pub fn logs(&self, pod_uid: &str, container: Option<&str>, previous: bool) -> Result<String, String> {
         let Some(rt) = self.pods.get(pod_uid) else { return Err("no logs".into()) };
         let c = match container {
-            Some(n) => rt.ctrs.iter().find(|c| c.name == n).ok_or_else(|| format!("container {} is not valid for pod {}", n, rt.name))?,
+            Some(n) => rt.ctrs.iter().chain(rt.inits.iter()).find(|c| c.name == n).ok_or_else(|| format!("container {} is not valid for pod {}", n, rt.name))?,
             None => rt.ctrs.first().ok_or_else(|| "no containers".to_string())?,
         };
         if previous {
@@ -426,40 +507,8 @@ impl Kubelet {
     }
 
     fn start_containers(&mut self, api: &mut ApiServer, pod: &Value, uid: &str, timers: &mut Timers) {
-        let now = api.now;
-        let mut ctrs = vec![];
-        for c in pod.pointer("/spec/containers").and_then(Value::as_array).into_iter().flatten() {
-            let name = crate::api::str_at(c, "/name").to_string();
-            let image = crate::api::str_at(c, "/image").to_string();
-            let (repo, tag) = images::normalize(&image);
-            let size = images::lookup(&image).map_or(0, |(s, _)| s);
-            if !self.image_present(api, &image) && container_field(pod, &name, "imagePullPolicy") != "Never" {
-                let secs = images::pull_millis(size) as f64 / 1000.0;
-                api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Pulled", &format!("Successfully pulled image \"{}\" in {}s ({}s including waiting). Image size: {} bytes.", image, secs, secs, size), self.source());
-                node_status::add_image(self, api, &image, size);
-            }
-            api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Created", &format!("Created container: {}", name), self.source());
-            api.record_event(pod, &format!("spec.containers{{{}}}", name), "Normal", "Started", &format!("Started container {}", name), self.source());
-            let full = if repo.contains('.') || repo.contains(':') { format!("{}:{}", repo, tag) } else if repo.contains('/') { format!("docker.io/{}:{}", repo, tag) } else { format!("docker.io/library/{}:{}", repo, tag) };
-            let digest = hex64(&mut api.rng);
-            let program = if crate::scheduler::process::is_kube_scheduler(c) { scheduler_program(api, pod, c, &self.fs) } else { runtime::program(c) };
-            let mut ctr = Ctr {
-                name,
-                image: image.clone(),
-                image_id: format!("{}@sha256:{}", full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r), digest),
-                image_full: full,
-                container_id: String::new(),
-                program,
-                restarts: 0,
-                crashes: 0,
-                state: CState::Exited(Term { code: 0, started: now, finished: now, container_id: String::new() }),
-                last: None,
-                logs: String::new(),
-                previous_logs: None,
-            };
-            start_ctr(&mut ctr, now, &mut api.rng);
-            ctrs.push(ctr);
-        }
+        let specs: Vec<Value> = pod.pointer("/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default();
+        let ctrs: Vec<Ctr> = specs.iter().map(|c| self.make_ctr(api, pod, c, "containers")).collect();
         if let Some(r) = self.pods.get_mut(uid) {
             r.stage = Stage::Running;
             r.ctrs = ctrs;
@@ -508,37 +557,76 @@ fn term_json(t: &Term) -> Value {
 }
 
 /// The pod status the kubelet's status manager writes from the containers' states.
+fn ctr_status(c: &Ctr, pod_ref: &str) -> Value {
+    let (state, ready, started, cid) = match &c.state {
+        CState::Running { since, .. } => (json!({"running": {"startedAt": rfc3339(*since)}}), true, true, c.container_id.clone()),
+        CState::Exited(t) => (term_json(t), false, false, t.container_id.clone()),
+        CState::BackOff { delay, .. } => (
+            json!({"waiting": {"message": format!("back-off {} restarting failed container={} pod={}", crate::api::time::go_duration(*delay), c.name, pod_ref), "reason": "CrashLoopBackOff"}}),
+            false,
+            false,
+            c.last.as_ref().map(|t| t.container_id.clone()).unwrap_or_default(),
+        ),
+    };
+    json!({
+        "containerID": cid,
+        "image": c.image_full,
+        "imageID": c.image_id,
+        "lastState": c.last.as_ref().map(term_json).unwrap_or(json!({})),
+        "name": c.name,
+        "ready": ready,
+        "restartCount": c.restarts,
+        "started": started,
+        "state": state,
+    })
+}
+
+/// The pod status the kubelet's status manager writes from the containers' states.
 fn write_status(api: &mut ApiServer, rt: &PodRuntime, pod_ref: &str) {
     let now = api.now;
     let Some(cur) = api.get_kind("Pod", &rt.ns, &rt.name) else { return };
     let mut p = (*cur).clone();
-    let statuses: Vec<Value> = rt
-        .ctrs
-        .iter()
-        .map(|c| {
-            let (state, ready, started, cid) = match &c.state {
-                CState::Running { since, .. } => (json!({"running": {"startedAt": rfc3339(*since)}}), true, true, c.container_id.clone()),
-                CState::Exited(t) => (term_json(t), false, false, t.container_id.clone()),
-                CState::BackOff { delay, .. } => (
-                    json!({"waiting": {"message": format!("back-off {} restarting failed container={} pod={}", crate::api::time::go_duration(*delay), c.name, pod_ref), "reason": "CrashLoopBackOff"}}),
-                    false,
-                    false,
-                    c.last.as_ref().map(|t| t.container_id.clone()).unwrap_or_default(),
-                ),
-            };
-            json!({
-                "containerID": cid,
-                "image": c.image_full,
-                "imageID": c.image_id,
-                "lastState": c.last.as_ref().map(term_json).unwrap_or(json!({})),
-                "name": c.name,
-                "ready": ready,
-                "restartCount": c.restarts,
-                "started": started,
-                "state": state,
+    let specs = init_containers::init_specs(&cur);
+    if !specs.is_empty() {
+        // an init container is done when it exited 0 (a sidecar: when it runs)
+        let done = |k: usize| {
+            rt.inits.get(k).is_some_and(|c| match &c.state {
+                CState::Exited(t) => t.code == 0,
+                CState::Running { .. } => specs.get(k).and_then(|s| s.get("restartPolicy")).and_then(Value::as_str) == Some("Always"),
+                CState::BackOff { .. } => false,
             })
-        })
-        .collect();
+        };
+        let pending: Vec<&str> = (0..specs.len()).filter(|&k| !done(k)).map(|k| crate::api::str_at(&specs[k], "/name")).collect();
+        p["status"]["initContainerStatuses"] = json!(init_containers::statuses(&rt.inits, &cur, |c| ctr_status(c, pod_ref)));
+        if !pending.is_empty() {
+            let failed = rt.inits.iter().any(|c| matches!(&c.state, CState::Exited(t) if t.code != 0));
+            p["status"]["phase"] = json!(if failed { "Failed" } else { "Pending" });
+            set_condition(&mut p, "PodReadyToStartContainers", "True", None, None, now);
+            set_condition(&mut p, "Initialized", "False", Some("ContainersNotInitialized"), Some(&format!("containers with incomplete status: [{}]", pending.join(" "))), now);
+            sort_conditions(&mut p);
+            let _ = api.update(p, Subresource::Status);
+            return;
+        }
+        set_condition(&mut p, "Initialized", "True", None, None, now);
+        if rt.ctrs.is_empty() {
+            // between the last init container and the pod's containers: images being pulled
+            for cs in p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut).into_iter().flatten() {
+                cs["state"] = json!({"waiting": {"reason": "PodInitializing"}});
+            }
+            for c in p["status"]["conditions"].as_array_mut().into_iter().flatten() {
+                if c.get("status") == Some(&json!("True")) {
+                    if let Some(m) = c.as_object_mut() {
+                        m.remove("reason");
+                        m.remove("message");
+                    }
+                }
+            }
+            sort_conditions(&mut p);
+            let _ = api.update(p, Subresource::Status);
+            return;
+        }
+    }
+    let statuses: Vec<Value> = rt.ctrs.iter().map(|c| ctr_status(c, pod_ref)).collect();
     p["status"]["containerStatuses"] = json!(statuses);
     p["status"]["podIP"] = json!(rt.ip);
     p["status"]["podIPs"] = json!([{"ip": rt.ip}]);

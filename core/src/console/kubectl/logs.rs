@@ -24,10 +24,12 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
         None => target.as_str(),
     };
     let Some(pod) = c.cluster.api.get_kind("Pod", ns, name) else { return Out::err(format!("Error from server (NotFound): pods \"{}\" not found", name)) };
-    let containers: Vec<String> = pod.pointer("/spec/containers").and_then(serde_json::Value::as_array).into_iter().flatten().filter_map(|x| x.get("name").and_then(serde_json::Value::as_str).map(String::from)).collect();
+    let names = |list: &str| -> Vec<String> { pod.pointer(list).and_then(serde_json::Value::as_array).into_iter().flatten().filter_map(|x| x.get("name").and_then(serde_json::Value::as_str).map(String::from)).collect() };
+    let containers = names("/spec/containers");
+    let inits = names("/spec/initContainers");
     let container = match a.get("container") {
         Some(cn) => {
-            if !containers.iter().any(|x| x == cn) {
+            if !containers.iter().chain(inits.iter()).any(|x| x == cn) {
                 return Out::err(format!("error: container {} is not valid for pod {}", cn, name));
             }
             cn.to_string()
