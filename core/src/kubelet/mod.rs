@@ -8,6 +8,7 @@ pub mod node_status;
 pub mod runtime;
 mod init_containers;
 pub mod static_pods;
+pub mod usage;
 
 use crate::api::quantity::Quantity;
 use crate::api::time::{rfc3339, Millis};

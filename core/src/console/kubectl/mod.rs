@@ -14,6 +14,7 @@ pub mod modify;
 pub mod output;
 pub mod printers;
 pub mod rollout;
+pub mod top;
 pub mod wait;
 
 use super::{Console, Out};
@@ -59,6 +60,7 @@ pub fn run(c: &mut Console, words: &[String], stdin: &str) -> Out {
         "wait" => wait::run(c, &rest),
         "scale" => rollout::scale(c, &rest),
         "logs" => logs::run(c, &rest),
+        "top" => top::run(c, &rest),
         "set" => rollout::set(c, &rest),
         "rollout" => rollout::rollout(c, &rest),
         "exec" => info::exec(c, &rest),
