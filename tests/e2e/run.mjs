@@ -82,6 +82,30 @@ try {
     }, null, { timeout: 5000 });
   });
 
+  await check('the inspector shows why the scheduler placed a pod', async () => {
+    await page.click('.node .pod[data-pod="web"]');
+    await page.waitForSelector('#explain-filter', { timeout: 5000 });
+    const head = await page.innerText('#explain-headline');
+    if (!/^Scheduled to node0[12] by default-scheduler$/.test(head)) throw new Error(`headline: ${head}`);
+    const filter = await page.innerText('#explain-filter');
+    // the control plane's taint is the reason it was filtered out
+    for (const s of ['TaintToleration', 'controlplane', 'node(s) had untolerated taint(s)', 'node01', 'node02']) {
+      if (!filter.includes(s)) throw new Error(`missing ${s} in the filter table:\n${filter}`);
+    }
+    const chosen = await page.$$eval('#explain-score tr.chosen', (rows) => rows.length);
+    if (chosen !== 1) throw new Error(`${chosen} chosen rows`);
+  });
+
+  await check('a pod that fits nowhere shows the FitError in the inspector (keyboard selection)', async () => {
+    await run(`kubectl run picky --image=nginx --overrides='{"spec":{"nodeSelector":{"disktype":"ssd"}}}'`);
+    await page.waitForSelector('#pending .pod[data-pod="picky"]', { timeout: 10000 });
+    await page.focus('#pending .pod[data-pod="picky"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#explain-headline')?.innerText.startsWith('0/3 nodes are available'), null, { timeout: 5000 });
+    const filter = await page.innerText('#explain-filter');
+    if (!filter.includes("node(s) didn't match Pod's node affinity/selector")) throw new Error(filter);
+  });
+
   await check('no page errors', async () => {
     if (errors.length) throw new Error(errors.join('\n'));
   });

@@ -6,6 +6,9 @@ use kubesim::sim::Cluster;
 use kubesim::view::{snapshot, ClusterView, PodView};
 use leptos::prelude::*;
 
+mod inspector;
+use inspector::{Inspector, Selection};
+
 /// One console entry as shown on screen.
 #[derive(Clone, Debug, PartialEq)]
 struct Entry {
@@ -27,6 +30,7 @@ pub fn App() -> impl IntoView {
     // the prompt shows the node `ssh` took the console to
     let prompt = RwSignal::new(String::from("$"));
     let next_id = StoredValue::new(0usize);
+    let selected: Selection = RwSignal::new(None);
     let refresh = move || view_state.set(console.with_value(|c| snapshot(&c.cluster)));
 
     let submit = move || {
@@ -84,8 +88,9 @@ pub fn App() -> impl IntoView {
                 <span class="clock" id="clock">{move || view_state.with(|v| v.time.clone())}</span>
             </header>
             <main class="cluster" id="cluster">
-                <ClusterList state=view_state />
+                <ClusterList state=view_state selected=selected />
             </main>
+            <Inspector console=console state=view_state selected=selected />
             <section class="console" id="console">
                 <div class="scrollback" id="scrollback">
                     <For each=move || entries.get() key=|e| e.id children=move |e: Entry| {
@@ -133,7 +138,7 @@ async fn fetch_text(url: &str) -> Option<String> {
 }
 
 #[component]
-fn ClusterList(state: RwSignal<ClusterView>) -> impl IntoView {
+fn ClusterList(state: RwSignal<ClusterView>, selected: Selection) -> impl IntoView {
     view! {
         <div class="nodes">
             <For each=move || state.get().nodes key=|n| format!("{:?}", n) children=move |n| {
@@ -146,22 +151,27 @@ fn ClusterList(state: RwSignal<ClusterView>) -> impl IntoView {
                             <span class="node-roles">{n.roles.clone()}</span>
                         </div>
                         <div class="node-usage">{format!("cpu {}m / {}m · pods {}", n.cpu_requested_milli, n.cpu_allocatable_milli, pods.len())}</div>
-                        <ul class="pods">{pods.into_iter().map(pod_chip).collect_view()}</ul>
+                        <ul class="pods">{pods.into_iter().map(|p| pod_chip(p, selected)).collect_view()}</ul>
                     </div>
                 }
             } />
         </div>
         <div class="pending">
             <div class="lane-title">"Unscheduled"</div>
-            <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(pod_chip).collect_view()}</ul>
+            <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(|p| pod_chip(p, selected)).collect_view()}</ul>
         </div>
     }
 }
 
-fn pod_chip(p: PodView) -> impl IntoView {
+fn pod_chip(p: PodView, selected: Selection) -> impl IntoView {
     let class = format!("pod status-{}", p.status.to_lowercase());
+    let key = (p.namespace.clone(), p.name.clone());
+    let key2 = key.clone();
+    // a chip is a button for the keyboard too: Enter or Space selects it
     view! {
-        <li class=class data-pod=p.name.clone() title=format!("{}/{}", p.namespace, p.name)>
+        <li class=class data-pod=p.name.clone() title=format!("{}/{}", p.namespace, p.name) tabindex="0" role="button"
+            on:click=move |_| selected.set(Some(key.clone()))
+            on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); selected.set(Some(key2.clone())); }>
             <span class="pod-name">{p.name.clone()}</span>
             <span class="pod-status">{p.status.clone()}</span>
         </li>

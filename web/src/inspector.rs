@@ -1,0 +1,113 @@
+//! The inspector: the selected pod's place and phase, and the scheduler's reasoning for it —
+//! nodes × Filter plugins (ok, skip, or the reason) and nodes × Score plugins (raw → normalized
+//! × weight), the chosen node marked — from the same record `sim explain pod` prints.
+
+use kubesim::console::Console;
+use kubesim::scheduler::framework::Explanation;
+use kubesim::view::ClusterView;
+use leptos::prelude::*;
+
+/// The selected pod: (namespace, name).
+pub type Selection = RwSignal<Option<(String, String)>>;
+
+/// The explanation for the selected pod, recomputed only when its latest attempt changes
+/// (re-running an attempt replays the store's history).
+fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Option<((String, String, i64), Option<Explanation>)>, LocalStorage>, ns: &str, name: &str) -> Option<Explanation> {
+    let revision = console.with_value(|c| c.cluster.scheduler.attempt(ns, name).map(|(_, a)| a.revision))?;
+    let key = (ns.to_string(), name.to_string(), revision);
+    if let Some((k, e)) = memo.with_value(|m| m.clone()) {
+        if k == key {
+            return e;
+        }
+    }
+    let e = console.with_value(|c| c.cluster.scheduler.explain(&c.cluster.api.store, ns, name));
+    memo.set_value(Some((key, e.clone())));
+    e
+}
+
+#[component]
+pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection) -> impl IntoView {
+    let memo = StoredValue::new_local(None);
+    view! {
+        <aside class="inspector" id="inspector">
+            {move || {
+                let Some((ns, name)) = selected.get() else {
+                    return view! { <p class="hint">"Select a pod to see where it runs and why the scheduler put it there."</p> }.into_any();
+                };
+                let pod = state.with(|s| s.nodes.iter().flat_map(|n| n.pods.iter().map(move |p| (Some(n.name.clone()), p.clone()))).chain(s.pending.iter().map(|p| (None, p.clone()))).find(|(_, p)| p.namespace == ns && p.name == name));
+                let Some((node, pod)) = pod else {
+                    return view! { <p class="hint">{format!("pod {}/{} is gone", ns, name)}</p> }.into_any();
+                };
+                let explained = explanation(console, memo, &ns, &name);
+                view! {
+                    <h2 class="inspector-title">{format!("pod/{}", pod.name)}</h2>
+                    <dl class="facts">
+                        <dt>"Namespace"</dt><dd>{pod.namespace.clone()}</dd>
+                        <dt>"Status"</dt><dd>{pod.status.clone()}</dd>
+                        <dt>"Node"</dt><dd>{node.unwrap_or_else(|| "<none>".into())}</dd>
+                    </dl>
+                    {match explained {
+                        None => view! { <p class="hint">"No scheduling attempt on record: bound by spec.nodeName or a Binding, a static pod, or not tried yet."</p> }.into_any(),
+                        Some(e) => explanation_view(e).into_any(),
+                    }}
+                }.into_any()
+            }}
+        </aside>
+    }
+}
+
+fn explanation_view(e: Explanation) -> impl IntoView {
+    let headline = match (&e.picked, &e.message) {
+        (Some(n), _) => format!("Scheduled to {} by {}", n, e.scheduler),
+        (None, Some(m)) => m.clone(),
+        _ => String::new(),
+    };
+    let filters = e.filters.clone();
+    let skipped = e.skipped_filters.clone();
+    let used: Vec<(&'static str, i64)> = e.scores.iter().copied().filter(|(p, _)| e.nodes.iter().any(|n| n.scores.iter().any(|s| s.plugin == *p))).collect();
+    let picked = e.picked.clone();
+    let filter_rows = e.nodes.clone();
+    let score_rows: Vec<_> = e.nodes.iter().filter(|n| !n.scores.is_empty()).cloned().collect();
+    view! {
+        <p class="headline" id="explain-headline">{headline}</p>
+        <h3>"Filter"</h3>
+        <div class="table-wrap">
+            <table class="explain" id="explain-filter">
+                <thead><tr><th>"Node"</th>{filters.iter().map(|f| view! { <th>{*f}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {filter_rows.into_iter().map(|n| {
+                        let cells = filters.iter().map(|f| {
+                            let (class, text) = match n.filters.iter().find(|(p, _)| p == f) {
+                                Some((_, Ok(()))) if skipped.contains(f) => ("skip", "skip".to_string()),
+                                Some((_, Ok(()))) => ("pass", "ok".to_string()),
+                                Some((_, Err(r))) => ("fail", r.clone()),
+                                None => ("none", "–".to_string()),
+                            };
+                            view! { <td class=class>{text}</td> }
+                        }).collect_view();
+                        view! { <tr><th>{n.node.clone()}</th>{cells}</tr> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {(!score_rows.is_empty()).then(|| view! {
+            <h3>"Score"</h3>
+            <div class="table-wrap">
+                <table class="explain" id="explain-score">
+                    <thead><tr><th>"Node"</th>{used.iter().map(|(p, w)| view! { <th>{format!("{} ×{}", p, w)}</th> }).collect_view()}<th>"Total"</th></tr></thead>
+                    <tbody>
+                        {score_rows.into_iter().map(|n| {
+                            let chosen = picked.as_deref() == Some(n.node.as_str());
+                            let cells = used.iter().map(|(p, _)| {
+                                let text = n.scores.iter().find(|s| s.plugin == *p).map(|s| format!("{} → {} = {}", s.raw, s.normalized, s.weighted)).unwrap_or_else(|| "–".into());
+                                view! { <td>{text}</td> }
+                            }).collect_view();
+                            view! { <tr class=if chosen { "chosen" } else { "" }><th>{if chosen { format!("{} ★", n.node) } else { n.node.clone() }}</th>{cells}<td class="total">{n.total}</td></tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+        {e.preemption.clone().map(|p| view! { <p class="hint">{format!("Preemption: {}", p)}</p> })}
+    }
+}
