@@ -106,6 +106,15 @@ try {
     if (!filter.includes("node(s) didn't match Pod's node affinity/selector")) throw new Error(filter);
   });
 
+  await check('dragging a pending pod onto a node binds it there (manual scheduling)', async () => {
+    // no scheduler serves this schedulerName: the pod waits in the unscheduled lane
+    await run(`kubectl run manual --image=nginx --overrides='{"spec":{"schedulerName":"nobody"}}'`);
+    await page.waitForSelector('#pending .pod[data-pod="manual"]', { timeout: 10000 });
+    await page.dragAndDrop('#pending .pod[data-pod="manual"]', '.node[data-node="node01"]');
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('binding/manual created'), null, { timeout: 10000 });
+    await page.waitForSelector('.node[data-node="node01"] .pod[data-pod="manual"]', { timeout: 10000 });
+  });
+
   await check('no page errors', async () => {
     if (errors.length) throw new Error(errors.join('\n'));
   });

@@ -33,9 +33,7 @@ pub fn App() -> impl IntoView {
     let selected: Selection = RwSignal::new(None);
     let refresh = move || view_state.set(console.with_value(|c| snapshot(&c.cluster)));
 
-    let submit = move || {
-        let text = input.get_untracked();
-        input.set(String::new());
+    let run_text = move |text: String| {
         let outs = console.try_update_value(|c| c.exec(&text)).unwrap_or_default();
         entries.update(|es| {
             if outs.is_empty() {
@@ -61,6 +59,19 @@ pub fn App() -> impl IntoView {
             }
         });
     };
+    let submit = move || {
+        let text = input.get_untracked();
+        input.set(String::new());
+        run_text(text);
+    };
+    // Dropping a pending pod on a node is manual scheduling: the console creates the Binding,
+    // exactly as `kubectl create -f binding.yaml` would.
+    let bind = Callback::new(move |(ns, name, node): (String, String, String)| {
+        run_text(format!(
+            "kubectl create -f - <<EOF\napiVersion: v1\nkind: Binding\nmetadata:\n  name: {}\n  namespace: {}\ntarget:\n  apiVersion: v1\n  kind: Node\n  name: {}\nEOF",
+            name, ns, node
+        ));
+    });
 
     // kubectl explain's documentation is fetched once, in the background, so it costs the
     // page's first load nothing.
@@ -88,7 +99,7 @@ pub fn App() -> impl IntoView {
                 <span class="clock" id="clock">{move || view_state.with(|v| v.time.clone())}</span>
             </header>
             <main class="cluster" id="cluster">
-                <ClusterList state=view_state selected=selected />
+                <ClusterList state=view_state selected=selected bind=bind />
             </main>
             <Inspector console=console state=view_state selected=selected />
             <section class="console" id="console">
@@ -138,38 +149,55 @@ async fn fetch_text(url: &str) -> Option<String> {
 }
 
 #[component]
-fn ClusterList(state: RwSignal<ClusterView>, selected: Selection) -> impl IntoView {
+fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback<(String, String, String)>) -> impl IntoView {
     view! {
         <div class="nodes">
             <For each=move || state.get().nodes key=|n| format!("{:?}", n) children=move |n| {
                 let pods = n.pods.clone();
+                let node = n.name.clone();
                 view! {
-                    <div class="node" data-node=n.name.clone()>
+                    <div class="node" data-node=n.name.clone()
+                        on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+                        on:drop=move |ev: web_sys::DragEvent| {
+                            ev.prevent_default();
+                            let data = ev.data_transfer().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
+                            if let Some((ns, name)) = data.split_once('/') {
+                                bind.run((ns.to_string(), name.to_string(), node.clone()));
+                            }
+                        }>
                         <div class="node-head">
                             <span class="node-name">{n.name.clone()}</span>
                             <span class="node-status">{n.status.clone()}</span>
                             <span class="node-roles">{n.roles.clone()}</span>
                         </div>
                         <div class="node-usage">{format!("cpu {}m / {}m · pods {}", n.cpu_requested_milli, n.cpu_allocatable_milli, pods.len())}</div>
-                        <ul class="pods">{pods.into_iter().map(|p| pod_chip(p, selected)).collect_view()}</ul>
+                        <ul class="pods">{pods.into_iter().map(|p| pod_chip(p, selected, false)).collect_view()}</ul>
                     </div>
                 }
             } />
         </div>
         <div class="pending">
             <div class="lane-title">"Unscheduled"</div>
-            <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(|p| pod_chip(p, selected)).collect_view()}</ul>
+            <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(|p| pod_chip(p, selected, true)).collect_view()}</ul>
         </div>
     }
 }
 
-fn pod_chip(p: PodView, selected: Selection) -> impl IntoView {
+fn pod_chip(p: PodView, selected: Selection, pending: bool) -> impl IntoView {
     let class = format!("pod status-{}", p.status.to_lowercase());
     let key = (p.namespace.clone(), p.name.clone());
     let key2 = key.clone();
-    // a chip is a button for the keyboard too: Enter or Space selects it
+    let drag = format!("{}/{}", p.namespace, p.name);
+    // a chip is a button for the keyboard too: Enter or Space selects it; a pending pod can be
+    // dragged onto a node
     view! {
         <li class=class data-pod=p.name.clone() title=format!("{}/{}", p.namespace, p.name) tabindex="0" role="button"
+            draggable=if pending { "true" } else { "false" }
+            on:dragstart=move |ev: web_sys::DragEvent| {
+                if let Some(d) = ev.data_transfer() {
+                    let _ = d.set_data("text/plain", &drag);
+                }
+            }
             on:click=move |_| selected.set(Some(key.clone()))
             on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); selected.set(Some(key2.clone())); }>
             <span class="pod-name">{p.name.clone()}</span>

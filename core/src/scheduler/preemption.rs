@@ -150,3 +150,57 @@ pub fn preempt(profile: &Profile, cache: &Cache, pod: &PodInfo, failures: &[(usi
     let names: Vec<String> = c.victims.iter().map(|v| format!("{}/{}", v.namespace, v.name)).collect();
     Outcome { message: None, nominated: Some(node.clone()), summary: Some(format!("nominated {} after preempting {}", node, names.join(", "))) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{EventType, WatchEvent};
+    use serde_json::{json, Value};
+
+    fn cache(objs: Vec<Value>) -> Cache {
+        let mut c = Cache::default();
+        for v in objs {
+            c.apply(&WatchEvent { revision: 0, typ: EventType::Put, key: String::new(), value: Arc::new(v), created: true });
+        }
+        c
+    }
+    fn node(name: &str) -> Value {
+        json!({"kind": "Node", "metadata": {"name": name}, "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}})
+    }
+    fn pod(name: &str, node: &str, prio: i64, cpu: &str, created: &str) -> Value {
+        json!({"kind": "Pod", "metadata": {"name": name, "namespace": "default", "creationTimestamp": created, "labels": {"app": name}},
+               "spec": {"nodeName": node, "priority": prio, "containers": [{"resources": {"requests": {"cpu": cpu}}}]}})
+    }
+
+    // After default_preemption_test.go TestSelectVictimsOnNode "a pod that would fit on the
+    // node after removing lower priority pods": every lower-priority pod is removed, then the
+    // most important ones are reprieved while the preemptor still fits.
+    #[test]
+    fn victims_are_the_fewest_least_important() {
+        let c = cache(vec![node("n1"), pod("low-1", "n1", 1, "1", "2026-01-01T00:00:01Z"), pod("low-2", "n1", 2, "1", "2026-01-01T00:00:02Z"), pod("mid", "n1", 5, "2", "2026-01-01T00:00:03Z")]);
+        let preemptor = PodInfo::from_json(&json!({"metadata": {"name": "p", "namespace": "default"}, "spec": {"priority": 10, "containers": [{"resources": {"requests": {"cpu": "1"}}}]}}));
+        let prof = Profile::default_profile("default-scheduler");
+        let (victims, violations) = select_victims(&prof, &c, &preemptor, c.node("n1").unwrap()).unwrap();
+        // 4 cpu all requested; the preemptor needs 1: "mid" (most important) and "low-2" are
+        // reprieved, "low-1" (least important) goes
+        assert_eq!(victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), vec!["low-1"]);
+        assert_eq!(violations, 0);
+        // equal priority is not lower: nothing to preempt
+        let peer = PodInfo::from_json(&json!({"metadata": {"name": "q", "namespace": "default"}, "spec": {"priority": 1, "containers": [{"resources": {"requests": {"cpu": "1"}}}]}}));
+        assert_eq!(select_victims(&prof, &c, &peer, c.node("n1").unwrap()).unwrap_err().reasons, vec![NO_VICTIMS.to_string()]);
+    }
+
+    // After TestSelectBestCandidate: fewer PDB violations, then the lowest highest-victim
+    // priority, then the smallest priority sum, then fewer victims.
+    #[test]
+    fn candidate_order() {
+        let v = |p: i64| Arc::new(PodInfo::from_json(&json!({"metadata": {"name": format!("v{}", p)}, "spec": {"priority": p}})));
+        let a = Candidate { node: 0, victims: vec![v(5)], pdb_violations: 0 };
+        let b = Candidate { node: 1, victims: vec![v(3), v(3)], pdb_violations: 0 };
+        let c = Candidate { node: 2, victims: vec![v(1)], pdb_violations: 1 };
+        assert_eq!(pick(&[a, b, c]), 1, "lowest highest-priority victim wins among non-violating");
+        let d = Candidate { node: 0, victims: vec![v(3), v(1)], pdb_violations: 0 };
+        let e = Candidate { node: 1, victims: vec![v(3)], pdb_violations: 0 };
+        assert_eq!(pick(&[d, e]), 1, "then the smaller sum of priorities");
+    }
+}
