@@ -197,6 +197,9 @@ impl ApiServer {
             }
         }
         defaults::apply(r.kind, &mut obj);
+        if r.kind == "Service" && sub == Subresource::Main {
+            self.allocate_node_ports(&mut obj);
+        }
         admission::admit_update(self, r, &old, &mut obj)?;
         self.validate(r, &obj)?;
         validate_update(r, &old, &obj)?;
@@ -326,17 +329,25 @@ impl ApiServer {
         };
         obj["spec"]["clusterIP"] = json!(ip);
         obj["spec"]["clusterIPs"] = json!([ip]);
-        if typ == "NodePort" || typ == "LoadBalancer" {
-            if let Some(ports) = obj["spec"]["ports"].as_array_mut() {
-                for p in ports {
-                    if p.get("nodePort").is_none() {
-                        p["nodePort"] = json!(30000 + (self.next_node_port - 30000) % 2768);
-                        self.next_node_port += 1;
-                    }
+        self.allocate_node_ports(obj);
+        Ok(())
+    }
+
+    /// NodePort and LoadBalancer services get a node port per port; other types release theirs
+    /// (as when `kubectl patch` changes the type).
+    fn allocate_node_ports(&mut self, obj: &mut Value) {
+        let typ = crate::api::str_at(obj, "/spec/type").to_string();
+        let Some(ports) = obj.pointer_mut("/spec/ports").and_then(Value::as_array_mut) else { return };
+        for p in ports {
+            if typ == "NodePort" || typ == "LoadBalancer" {
+                if p.get("nodePort").is_none() {
+                    p["nodePort"] = json!(30000 + (self.next_node_port - 30000) % 2768);
+                    self.next_node_port += 1;
                 }
+            } else if let Some(m) = p.as_object_mut() {
+                m.shift_remove("nodePort");
             }
         }
-        Ok(())
     }
 }
 

@@ -90,3 +90,101 @@ mod tests {
         assert_eq!(t2["spec"]["containers"].as_array().unwrap().len(), 1);
     }
 }
+
+/// JSON patch (RFC 6902): add, remove, replace, move, copy and test on JSON pointers, as
+/// `kubectl patch --type=json` sends. Errors read as the apiserver's.
+pub fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
+    let Some(ops) = ops.as_array() else { return Err("json: cannot unmarshal object into Go value of type jsonpatch.Patch".into()) };
+    for op in ops {
+        let path = op.get("path").and_then(Value::as_str).ok_or("missing path")?.to_string();
+        let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
+        let value = || op.get("value").cloned().ok_or_else(|| format!("missing value for op {:?}", kind));
+        match kind {
+            "add" => add(target, &path, value()?)?,
+            "remove" => {
+                remove(target, &path)?;
+            }
+            "replace" => {
+                remove(target, &path).map_err(|_| format!("jsonpatch replace operation does not apply: doc is missing key: {}: missing value", path))?;
+                add(target, &path, value()?)?;
+            }
+            "move" | "copy" => {
+                let from = op.get("from").and_then(Value::as_str).ok_or("missing from")?;
+                let v = if kind == "move" { remove(target, from)? } else { crate::api::at(target, from).cloned().ok_or_else(|| format!("copy from {} does not exist", from))? };
+                add(target, &path, v)?;
+            }
+            "test" => {
+                if crate::api::at(target, &path) != Some(&value()?) {
+                    return Err(format!("testing value {} failed: test failed", path));
+                }
+            }
+            other => return Err(format!("Unexpected kind: {}", other)),
+        }
+    }
+    Ok(())
+}
+
+fn unescape(t: &str) -> String {
+    t.replace("~1", "/").replace("~0", "~")
+}
+
+fn parent<'a>(target: &'a mut Value, path: &str) -> Result<(&'a mut Value, String), String> {
+    let (p, last) = path.rsplit_once('/').ok_or_else(|| format!("invalid path {:?}", path))?;
+    let parent = if p.is_empty() { Some(target) } else { target.pointer_mut(p) };
+    let parent = parent.ok_or_else(|| format!("jsonpatch add operation does not apply: doc is missing path: {:?}: missing value", path))?;
+    Ok((parent, unescape(last)))
+}
+
+fn add(target: &mut Value, path: &str, v: Value) -> Result<(), String> {
+    let (parent, key) = parent(target, path)?;
+    match parent {
+        Value::Object(m) => {
+            m.insert(key, v);
+            Ok(())
+        }
+        Value::Array(a) => {
+            let i = if key == "-" { a.len() } else { key.parse::<usize>().map_err(|_| format!("invalid index {:?}", key))? };
+            if i > a.len() {
+                return Err(format!("jsonpatch add operation does not apply: doc is missing path: {:?}: missing value", path));
+            }
+            a.insert(i, v);
+            Ok(())
+        }
+        _ => Err(format!("jsonpatch add operation does not apply: doc is missing path: {:?}: missing value", path)),
+    }
+}
+
+fn remove(target: &mut Value, path: &str) -> Result<Value, String> {
+    let missing = || format!("jsonpatch remove operation does not apply: doc is missing path: {:?}: missing value", path);
+    let (parent, key) = parent(target, path).map_err(|_| missing())?;
+    match parent {
+        Value::Object(m) => m.shift_remove(&key).ok_or_else(missing),
+        Value::Array(a) => {
+            let i = key.parse::<usize>().map_err(|_| missing())?;
+            if i < a.len() {
+                Ok(a.remove(i))
+            } else {
+                Err(missing())
+            }
+        }
+        _ => Err(missing()),
+    }
+}
+
+#[cfg(test)]
+mod json_patch_tests {
+    use super::*;
+    use serde_json::json;
+
+    // RFC 6902 appendix A examples: add to an array, replace, remove, test.
+    #[test]
+    fn rfc_examples() {
+        let mut d = json!({"foo": ["bar", "baz"]});
+        json_patch(&mut d, &json!([{"op": "add", "path": "/foo/1", "value": "qux"}])).unwrap();
+        assert_eq!(d, json!({"foo": ["bar", "qux", "baz"]}));
+        json_patch(&mut d, &json!([{"op": "remove", "path": "/foo/0"}, {"op": "replace", "path": "/foo/0", "value": "x"}, {"op": "add", "path": "/foo/-", "value": "end"}])).unwrap();
+        assert_eq!(d, json!({"foo": ["x", "baz", "end"]}));
+        assert!(json_patch(&mut d, &json!([{"op": "test", "path": "/foo/0", "value": "y"}])).is_err());
+        assert!(json_patch(&mut d, &json!([{"op": "remove", "path": "/nope"}])).is_err());
+    }
+}

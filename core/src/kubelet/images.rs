@@ -14,6 +14,7 @@ pub static CATALOGUE: &[(&str, u64, Behaviour)] = &[
     ("rabbitmq", 90_000_000, Behaviour::Server),
     ("traefik", 50_000_000, Behaviour::Server),
     ("busybox", 2_155_000, Behaviour::Shell),
+    ("registry.k8s.io/busybox", 1_300_000, Behaviour::Shell),
     ("alpine", 3_600_000, Behaviour::Shell),
     ("ubuntu", 29_700_000, Behaviour::Shell),
     ("debian", 48_000_000, Behaviour::Shell),

@@ -7,6 +7,7 @@ pub mod images;
 pub mod node_status;
 pub mod runtime;
 mod init_containers;
+pub mod probes;
 pub mod static_pods;
 pub mod usage;
 
@@ -82,6 +83,11 @@ pub struct Ctr {
     last: Option<Term>,
     pub logs: String,
     pub previous_logs: Option<String>,
+    /// the container's spec (probes read it)
+    spec: Value,
+    probes: Vec<(probes::Probe, probes::State)>,
+    /// an exit code forced by the kubelet (a failed liveness probe kills the container)
+    killed: Option<i32>,
 }
 
 /// kubelet's container restart back-off: 10 s doubling to 5 minutes.
@@ -430,6 +436,9 @@ impl Kubelet {
             last: None,
             logs: String::new(),
             previous_logs: None,
+            probes: probes::of(c).into_iter().map(|p| (p, probes::State { next_at: 0, failures: 0, successes: 0, ok: false })).collect(),
+            spec: c.clone(),
+            killed: None,
         };
         start_ctr(&mut ctr, now, &mut api.rng);
         ctr
@@ -455,13 +464,15 @@ impl Kubelet {
         let pod_ref = format!("{}_{}({})", crate::api::name(pod), crate::api::namespace(pod), uid);
         let mut events: Vec<(String, &'static str, &'static str, String)> = vec![];
         let Some(rt) = self.pods.get_mut(uid) else { return };
+        let ip = rt.ip.clone();
         for c in rt.ctrs.iter_mut() {
+            events.extend(run_probes(c, &ip, now));
             if let CState::Running { since, exit_at: Some(at) } = c.state {
                 if at <= now {
-                    let code = match &c.program {
+                    let code = c.killed.take().unwrap_or(match &c.program {
                         runtime::Program::Exits { code, .. } => *code,
                         runtime::Program::Forever { .. } => 0,
-                    };
+                    });
                     let term = Term { code, started: since, finished: at, container_id: c.container_id.clone() };
                     let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
                     if !restart {
@@ -491,11 +502,19 @@ impl Kubelet {
         let next = rt
             .ctrs
             .iter()
-            .filter_map(|c| match c.state {
-                CState::Running { exit_at, .. } => exit_at,
-                CState::BackOff { until, .. } => Some(until),
-                CState::Exited(_) => None,
+            .flat_map(|c| {
+                let probe = match c.state {
+                    CState::Running { .. } => c.probes.iter().filter(|(p, s)| !(p.kind == probes::Kind::Startup && s.ok)).map(|(_, s)| s.next_at).min(),
+                    _ => None,
+                };
+                let own = match c.state {
+                    CState::Running { exit_at, .. } => exit_at,
+                    CState::BackOff { until, .. } => Some(until),
+                    CState::Exited(_) => None,
+                };
+                [probe, own]
             })
+            .flatten()
             .min();
         let rt = rt.clone();
         for (name, typ, reason, msg) in events {
@@ -539,6 +558,73 @@ fn start_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng) {
     };
     c.logs = logs;
     c.state = CState::Running { since: now, exit_at };
+    // every run starts its probes afresh
+    for (p, st) in c.probes.iter_mut() {
+        *st = probes::State { next_at: now + p.initial_delay, failures: 0, successes: 0, ok: false };
+    }
+}
+
+impl Ctr {
+    fn has_probe(&self, k: probes::Kind) -> bool {
+        self.probes.iter().any(|(p, _)| p.kind == k)
+    }
+    fn probe_ok(&self, k: probes::Kind) -> bool {
+        self.probes.iter().filter(|(p, _)| p.kind == k).all(|(_, s)| s.ok)
+    }
+    /// started: running, and past its startup probe if it has one
+    fn started(&self) -> bool {
+        matches!(self.state, CState::Running { .. }) && self.probe_ok(probes::Kind::Startup)
+    }
+    /// ready: started, and its readiness probe (if any) passing
+    fn ready(&self) -> bool {
+        self.started() && self.probe_ok(probes::Kind::Readiness)
+    }
+}
+
+/// Runs the probes due now on a running container; a failed liveness or startup probe kills it
+/// (the exit is handled as any other). Returns the events to record.
+fn run_probes(c: &mut Ctr, ip: &str, now: Millis) -> Vec<(String, &'static str, &'static str, String)> {
+    let mut events = vec![];
+    let CState::Running { since, .. } = c.state else { return events };
+    let started = !c.has_probe(probes::Kind::Startup) || c.probe_ok(probes::Kind::Startup);
+    let spec = c.spec.clone();
+    let mut kill: Option<probes::Kind> = None;
+    for (p, st) in c.probes.iter_mut() {
+        if st.next_at > now || (p.kind == probes::Kind::Startup && st.ok) {
+            continue;
+        }
+        st.next_at = now + p.period;
+        // liveness and readiness wait for the startup probe
+        if p.kind != probes::Kind::Startup && !started {
+            continue;
+        }
+        match probes::run(p, &spec, ip, since, now) {
+            Ok(()) => {
+                st.failures = 0;
+                st.successes += 1;
+                if st.successes >= p.success_threshold {
+                    st.ok = true;
+                }
+            }
+            Err(msg) => {
+                st.successes = 0;
+                st.failures += 1;
+                events.push((c.name.clone(), "Warning", "Unhealthy", format!("{} probe failed: {}", p.kind.word(), msg)));
+                if st.failures >= p.failure_threshold {
+                    st.ok = false;
+                    if p.kind != probes::Kind::Readiness {
+                        kill = Some(p.kind);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(k) = kill {
+        events.push((c.name.clone(), "Normal", "Killing", format!("Container {} failed {} probe, will be restarted", c.name, k.word().to_lowercase())));
+        c.killed = Some(137);
+        c.state = CState::Running { since, exit_at: Some(now) };
+    }
+    events
 }
 
 fn restart_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng) {
@@ -560,7 +646,7 @@ fn term_json(t: &Term) -> Value {
 /// The pod status the kubelet's status manager writes from the containers' states.
 fn ctr_status(c: &Ctr, pod_ref: &str) -> Value {
     let (state, ready, started, cid) = match &c.state {
-        CState::Running { since, .. } => (json!({"running": {"startedAt": rfc3339(*since)}}), true, true, c.container_id.clone()),
+        CState::Running { since, .. } => (json!({"running": {"startedAt": rfc3339(*since)}}), c.ready(), c.started(), c.container_id.clone()),
         CState::Exited(t) => (term_json(t), false, false, t.container_id.clone()),
         CState::BackOff { delay, .. } => (
             json!({"waiting": {"message": format!("back-off {} restarting failed container={} pod={}", crate::api::time::go_duration(*delay), c.name, pod_ref), "reason": "CrashLoopBackOff"}}),
@@ -632,7 +718,7 @@ fn write_status(api: &mut ApiServer, rt: &PodRuntime, pod_ref: &str) {
     p["status"]["podIP"] = json!(rt.ip);
     p["status"]["podIPs"] = json!([{"ip": rt.ip}]);
     let all_exited = rt.ctrs.iter().all(|c| matches!(c.state, CState::Exited(_)));
-    let all_running = rt.ctrs.iter().all(|c| matches!(c.state, CState::Running { .. }));
+    let all_running = rt.ctrs.iter().all(|c| c.ready());
     let phase = if all_exited && !rt.ctrs.is_empty() {
         if rt.ctrs.iter().all(|c| matches!(&c.state, CState::Exited(t) if t.code == 0)) { "Succeeded" } else { "Failed" }
     } else {
@@ -647,7 +733,7 @@ fn write_status(api: &mut ApiServer, rt: &PodRuntime, pod_ref: &str) {
         set_condition(&mut p, "Ready", "False", Some("PodCompleted"), None, now);
         set_condition(&mut p, "ContainersReady", "False", Some("PodCompleted"), None, now);
     } else {
-        let names: Vec<&str> = rt.ctrs.iter().filter(|c| !matches!(c.state, CState::Running { .. })).map(|c| c.name.as_str()).collect();
+        let names: Vec<&str> = rt.ctrs.iter().filter(|c| !c.ready()).map(|c| c.name.as_str()).collect();
         let msg = format!("containers with unready status: [{}]", names.join(" "));
         set_condition(&mut p, "Ready", "False", Some("ContainersNotReady"), Some(&msg), now);
         set_condition(&mut p, "ContainersReady", "False", Some("ContainersNotReady"), Some(&msg), now);

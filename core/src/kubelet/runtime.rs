@@ -102,7 +102,7 @@ fn script(s: &str) -> Program {
                 return Program::Exits { after, code, logs };
             }
             "false" => code = 1,
-            "true" | "date" | "hostname" | "printenv" | "env" | "ls" | "cat" | "id" | "whoami" | "pwd" | "uname" | "nslookup" | "wget" | "curl" => code = 0,
+            "true" | "date" | "hostname" | "printenv" | "env" | "ls" | "cat" | "id" | "whoami" | "pwd" | "uname" | "nslookup" | "wget" | "curl" | "touch" | "rm" | "mkdir" | "cp" | "mv" => code = 0,
             // servers and anything else keep running
             _ => return Program::Forever { logs },
         }

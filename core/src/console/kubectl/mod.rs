@@ -12,6 +12,7 @@ pub mod info;
 pub mod logs;
 pub mod modify;
 pub mod output;
+pub mod patch;
 pub mod printers;
 pub mod rollout;
 pub mod top;
@@ -61,6 +62,7 @@ pub fn run(c: &mut Console, words: &[String], stdin: &str) -> Out {
         "scale" => rollout::scale(c, &rest),
         "logs" => logs::run(c, &rest),
         "top" => top::run(c, &rest),
+        "patch" => patch::run(c, &rest),
         "set" => rollout::set(c, &rest),
         "rollout" => rollout::rollout(c, &rest),
         "exec" => info::exec(c, &rest),
