@@ -132,12 +132,21 @@ fn sync_job(api: &mut ApiServer, job: &Value) -> Option<Millis> {
     } else if completions.is_some_and(|c| succeeded >= c) || (completions.is_none() && succeeded > 0 && active.is_empty()) {
         finished = Some(("Complete", "CompletionsReached", "Reached expected number of succeeded pods".into()));
     }
+    // the pod failure back-off (job controller: 10 s doubling per failure, at most 10 minutes,
+    // counted from the last failure) holds back the replacements
+    let last_failure = pods
+        .iter()
+        .filter(|p| phase(p) == "Failed")
+        .flat_map(|p| p.pointer("/status/containerStatuses").and_then(Value::as_array).cloned().unwrap_or_default())
+        .filter_map(|c| c.pointer("/state/terminated/finishedAt").and_then(Value::as_str).and_then(parse_rfc3339))
+        .max();
+    let hold_until = last_failure.map(|t| t + (10_000i64 << (failed.clamp(1, 7) - 1)).min(600_000)).filter(|t| *t > now);
     let mut created = 0;
     if finished.is_some() {
         for p in &active {
             let _ = api.delete(pod_res, &ns, crate::api::name(p), None);
         }
-    } else if !suspended {
+    } else if !suspended && hold_until.is_none() {
         let want = match completions {
             Some(c) => parallelism.min(c - succeeded),
             None => parallelism,
@@ -193,7 +202,11 @@ fn sync_job(api: &mut ApiServer, job: &Value) -> Option<Millis> {
         }
     }
     super::write_status(api, &cur, status, &[]);
-    if finished.is_none() { deadline.filter(|d| *d > now) } else { None }
+    if finished.is_none() {
+        [deadline.filter(|d| *d > now), hold_until].into_iter().flatten().min()
+    } else {
+        None
+    }
 }
 
 fn cron_source() -> Source<'static> {
