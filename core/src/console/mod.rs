@@ -250,8 +250,13 @@ impl Console {
                 } else if c.stderr_discard {
                     out.stderr.clear();
                 }
-                text.push_str(&out.stderr);
                 code = out.code;
+                // a command's own output comes before what it says on stderr when both reach
+                // the terminal (kubectl exec: the output, then "command terminated …")
+                let to_terminal = c.stdout_file.is_none() && i + 1 == n;
+                if !to_terminal {
+                    text.push_str(&out.stderr);
+                }
                 match &c.stdout_file {
                     Some((f, _)) if f == "/dev/null" => {}
                     Some((f, append)) => {
@@ -260,7 +265,10 @@ impl Console {
                             code = 1;
                         }
                     }
-                    None if i + 1 == n => text.push_str(&out.stdout),
+                    None if i + 1 == n => {
+                        text.push_str(&out.stdout);
+                        text.push_str(&out.stderr);
+                    }
                     None => stdin = out.stdout,
                 }
             }

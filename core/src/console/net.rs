@@ -40,6 +40,14 @@ pub fn curl(c: &mut Console, args: &[String]) -> Out {
         let name = crate::api::name(p).to_string();
         return Out::ok(answer(c, &name, &host));
     }
+    // a headless Service's name resolves straight to its pods (CoreDNS A records)
+    if let Some((_, answers)) = proxy::dns::resolve(&c.cluster.api, &host, "default") {
+        if let Some(p) = answers.first().and_then(|(ip, _)| pods.iter().find(|p| crate::api::str_at(p, "/status/podIP") == ip)) {
+            let name = crate::api::name(p).to_string();
+            let ip = crate::api::str_at(p, "/status/podIP").to_string();
+            return Out::ok(answer(c, &name, &ip));
+        }
+    }
     // a node IP with a NodePort
     let node_ip = c.cluster.kubelets.values().any(|k| k.internal_ip() == host);
     let target = if node_ip {

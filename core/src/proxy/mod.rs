@@ -4,6 +4,8 @@
 //! `route` follows the same rules for a request, choosing the endpoint with the seeded RNG —
 //! the "service IP rewritten to a pod IP" of the study notes.
 
+pub mod dns;
+
 use crate::apiserver::ApiServer;
 use crate::sim::rng::Rng;
 use serde_json::Value;

@@ -106,11 +106,18 @@ pub fn exec(c: &mut Console, words: &[String]) -> Out {
             Out::ok(format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{}\t{}\n", ip, pod))
         }
         "cat" if a.rest.get(1).map(String::as_str) == Some("/etc/resolv.conf") => Out::ok(format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", ns)),
+        "nslookup" => {
+            let Some(name) = a.rest.get(1) else { return Out { stderr: "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\ncommand terminated with exit code 1\n".into(), code: 1, ..Default::default() } };
+            let image = crate::api::str_at(&p, "/spec/containers/0/image");
+            let old = crate::kubelet::images::normalize(image).1.starts_with("1.28");
+            let (text, code) = crate::proxy::dns::nslookup(&c.cluster.api, name, ns, old);
+            if code == 0 { Out::ok(text) } else { Out { stdout: text, stderr: "command terminated with exit code 1\n".into(), code: 1 } }
+        }
         "ls" => Out::ok("bin\nboot\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n"),
         "curl" | "wget" => {
             let rest: Vec<String> = a.rest[1..].to_vec();
             if cmd == "curl" { crate::console::net::curl(c, &rest) } else { crate::console::net::curl(c, &rest.into_iter().filter(|x| !x.starts_with('-')).collect::<Vec<_>>()) }
         }
-        _ => Out { stdout: String::new(), stderr: format!("kubesim: `{}` inside a container is not simulated (try hostname, env, cat /etc/hosts, ls, or etcdctl in etcd-controlplane)\ncommand terminated with exit code 126\n", a.rest.join(" ")), code: 126 },
+        _ => Out { stdout: String::new(), stderr: format!("kubesim: `{}` inside a container is not simulated (try hostname, env, cat /etc/hosts, cat /etc/resolv.conf, ls, nslookup, curl, wget, or etcdctl in etcd-controlplane)\ncommand terminated with exit code 126\n", a.rest.join(" ")), code: 126 },
     }
 }
