@@ -70,14 +70,13 @@ pub fn nslookup(api: &ApiServer, name: &str, ns: &str, old_busybox: bool) -> (St
         let mut out = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n".to_string();
         match answer {
             None => {
-                out.push_str(&format!("** server can't find {}: NXDOMAIN\n\n", name));
+                out.push_str(&format!("** server can't find {}: NXDOMAIN\n", name));
                 (out, 1)
             }
             Some((fqdn, rs)) => {
                 for (ip, _) in rs {
                     out.push_str(&format!("Name:\t{}\nAddress: {}\n", fqdn, ip));
                 }
-                out.push('\n');
                 (out, 0)
             }
         }
