@@ -103,6 +103,8 @@ pub struct Schedulers {
     armed: Option<Millis>,
     /// pending pods no running process serves (their schedulerName is unknown)
     orphans: BTreeMap<PodKey, Arc<PodInfo>>,
+    /// false while kube-apiserver is down: no scheduler can list, watch or bind
+    pub api_up: bool,
     /// pods this scheduler just bound: the store revision of the binding and the pod as bound
     /// (the cache's "assume": the watch event for that revision needs no parsing)
     assumed: std::collections::HashMap<PodKey, (i64, Arc<PodInfo>)>,
@@ -114,7 +116,7 @@ fn wants(p: &PodInfo) -> bool {
 
 impl Schedulers {
     pub fn new(seed: u64) -> Schedulers {
-        Schedulers { cache: Cache::default(), cursor: 0, instances: vec![Scheduler::new(DEFAULT_SCHEDULER, vec![Profile::default_profile(DEFAULT_SCHEDULER)], seed)], seed, armed: None, orphans: BTreeMap::new(), assumed: Default::default() }
+        Schedulers { cache: Cache::default(), cursor: 0, instances: vec![Scheduler::new(DEFAULT_SCHEDULER, vec![Profile::default_profile(DEFAULT_SCHEDULER)], seed)], seed, armed: None, orphans: BTreeMap::new(), assumed: Default::default(), api_up: true }
     }
 
     /// The default scheduler (the kubeadm static pod, or the managed control plane's).
@@ -205,6 +207,9 @@ impl Schedulers {
     pub fn schedule_pending(&mut self, api: &mut ApiServer, timers: &mut Timers) -> bool {
         self.sync(&api.store, api.now);
         let mut did = false;
+        if !self.api_up {
+            return false;
+        }
         for i in 0..self.instances.len() {
             while self.instances[i].running {
                 let Some(pod) = self.instances[i].queue.pop() else { break };

@@ -204,11 +204,23 @@ impl Cluster {
         }
     }
 
-    /// kube-scheduler and kube-controller-manager run while their static pod manifests do.
-    pub fn gate_control_plane(&mut self) {
-        if let Some(k) = self.control_plane.as_ref().and_then(|n| self.kubelets.get(n)) {
-            self.controllers.running = k.runs_component("kube-controller-manager");
+    /// Whether kube-apiserver answers: its static pod and etcd's run on the control plane (a
+    /// managed control plane always answers).
+    pub fn api_reachable(&self) -> bool {
+        match self.control_plane.as_ref().and_then(|n| self.kubelets.get(n)) {
+            Some(k) => k.runs_component("kube-apiserver") && k.runs_component("etcd"),
+            None => true,
         }
+    }
+
+    /// kube-scheduler and kube-controller-manager run while their static pod manifests do —
+    /// and only do anything while the API server they talk to is up.
+    pub fn gate_control_plane(&mut self) {
+        let api = self.api_reachable();
+        if let Some(k) = self.control_plane.as_ref().and_then(|n| self.kubelets.get(n)) {
+            self.controllers.running = api && k.runs_component("kube-controller-manager");
+        }
+        self.scheduler.api_up = api;
     }
 
     fn fire(&mut self, wake: Wake) {

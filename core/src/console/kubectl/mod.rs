@@ -38,6 +38,11 @@ pub fn run(c: &mut Console, words: &[String], stdin: &str) -> Out {
         }
     }
     let Some(sub) = words.first().cloned() else { return Out::ok(info::USAGE) };
+    // with kube-apiserver (or the etcd it needs) down, nothing answers on 6443
+    let client_only = matches!(sub.as_str(), "help" | "--help" | "-h" | "config" | "completion" | "explain") || (sub == "version" && words.iter().any(|w| w == "--client" || w == "--client=true"));
+    if !client_only && !c.cluster.api_reachable() {
+        return Out::err("The connection to the server 172.30.1.2:6443 was refused - did you specify the right host or port?");
+    }
     let mut rest: Vec<String> = words[1..].to_vec();
     rest.extend(lead);
     match sub.as_str() {
