@@ -104,7 +104,8 @@ fn sync(api: &mut ApiServer, ds: &Value) {
     let generation = ds.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
     let pod_res = resources::by_kind("Pod").expect("served");
     let proto = template_pod(ds);
-    let pods: Vec<Value> = api.list_kind("Pod", Some(&ns)).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str()) && p.pointer("/metadata/deletionTimestamp").is_none()).map(|p| (*p).clone()).collect();
+    let all: Vec<Value> = api.list_kind("Pod", Some(&ns)).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str())).map(|p| (*p).clone()).collect();
+    let pods: Vec<Value> = all.iter().filter(|p| p.pointer("/metadata/deletionTimestamp").is_none()).cloned().collect();
     let node_of = |p: &Value| -> String {
         let n = crate::api::str_at(p, "/spec/nodeName");
         if !n.is_empty() {
@@ -113,13 +114,15 @@ fn sync(api: &mut ApiServer, ds: &Value) {
         p.pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0").and_then(Value::as_str).unwrap_or("").to_string()
     };
     let nodes = api.list_kind("Node", None);
-    let mut desired = 0;
+    let mut desired: usize = 0;
     for node in &nodes {
         let name = crate::api::name(node).to_string();
         let on_node: Vec<&Value> = pods.iter().filter(|p| node_of(p) == name).collect();
+        // a daemon pod still terminating on the node is waited for before its replacement
+        let terminating = all.iter().any(|p| node_of(p) == name && p.pointer("/metadata/deletionTimestamp").is_some());
         if should_run(&proto, node) {
             desired += 1;
-            if on_node.is_empty() {
+            if on_node.is_empty() && !terminating {
                 let mut pod = proto.clone();
                 pod["metadata"]["generateName"] = json!(format!("{}-", crate::api::name(ds)));
                 pod["metadata"]["namespace"] = json!(ns);
@@ -157,7 +160,10 @@ fn sync(api: &mut ApiServer, ds: &Value) {
     let gen_of = |p: &Value| crate::api::str_at(p, "/metadata/labels/pod-template-generation").parse::<i64>().unwrap_or(0);
     if crate::api::str_at(ds, "/spec/updateStrategy/type") != "OnDelete" {
         let max_unavailable = ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable").and_then(Value::as_i64).unwrap_or(1).max(1) as usize;
-        let unavailable = pods.iter().filter(|p| !is_ready(p)).count();
+        // unavailable: nodes that should run a daemon pod and have no ready one (a terminating
+        // pod is not available)
+        let ready_nodes: std::collections::BTreeSet<String> = pods.iter().filter(|p| is_ready(p)).map(node_of).collect();
+        let unavailable = desired.saturating_sub(ready_nodes.len());
         let mut budget = max_unavailable.saturating_sub(unavailable);
         for p in pods.iter().filter(|p| gen_of(p) != generation && is_ready(p)) {
             if budget == 0 {
