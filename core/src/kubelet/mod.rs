@@ -107,11 +107,14 @@ pub struct Kubelet {
     used_ips: BTreeSet<u8>,
     /// the node's files (what `ssh NODE` shows): static pod manifests, kubelet config …
     pub fs: BTreeMap<String, String>,
+    /// the control-plane binaries the static pods run, and the manifests' fingerprint they
+    /// were read from (parsing YAML on every check is the simulation's hot spot otherwise)
+    components: std::cell::RefCell<(u64, Vec<String>)>,
 }
 
 impl Kubelet {
     pub fn new(node: &str, index: u32) -> Self {
-        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new(), fs: default_files() }
+        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new(), fs: default_files(), components: Default::default() }
     }
 
     pub fn internal_ip(&self) -> String {

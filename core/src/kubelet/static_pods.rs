@@ -109,10 +109,23 @@ impl Kubelet {
 
     /// Whether a static pod runs the given control-plane binary (kube-scheduler …).
     pub fn runs_component(&self, binary: &str) -> bool {
-        self.static_pods().iter().any(|(_, p, _)| {
-            p.pointer("/spec/containers").and_then(Value::as_array).into_iter().flatten().any(|c| {
-                c.pointer("/command/0").and_then(Value::as_str).is_some_and(|cmd| cmd.rsplit('/').next() == Some(binary))
-            })
-        })
+        // the kubelet config (staticPodPath) and the manifests, fingerprinted
+        let dir = format!("{}/", self.static_pod_path().trim_end_matches('/'));
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for (path, content) in self.fs.range(dir.clone()..).take_while(|(p, _)| p.starts_with(&dir)) {
+            for b in path.bytes().chain([0u8]).chain(content.bytes()) {
+                h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        if self.components.borrow().0 != h || h == 0 {
+            let binaries: Vec<String> = self
+                .static_pods()
+                .iter()
+                .flat_map(|(_, p, _)| p.pointer("/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default())
+                .filter_map(|c| c.pointer("/command/0").and_then(Value::as_str).map(|cmd| cmd.rsplit('/').next().unwrap_or(cmd).to_string()))
+                .collect();
+            *self.components.borrow_mut() = (h, binaries);
+        }
+        self.components.borrow().1.iter().any(|b| b == binary)
     }
 }
