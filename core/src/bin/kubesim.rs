@@ -104,10 +104,11 @@ fn bench(args: &[String]) {
         }
     }
     let start = std::time::Instant::now();
-    let clock = move || start.elapsed().as_secs_f64() * 1000.0;
-    let r = kubesim::bench::schedule(&opts, &clock);
+    let clock: std::rc::Rc<dyn Fn() -> f64> = std::rc::Rc::new(move || start.elapsed().as_secs_f64() * 1000.0);
+    let r = kubesim::bench::schedule(&opts, clock);
     println!("setup: {} nodes and {} pods created through the API server in {:.2} s", r.nodes, r.pods, r.setup_ms / 1000.0);
     println!("{}", r.line(opts.score_all));
+    println!("{}", r.cycle_line());
     if let Some(kib) = peak_rss_kib() {
         println!("peak memory: {} MiB (VmHWM)", kib / 1024);
     }

@@ -305,18 +305,15 @@ pub fn schedule(prof: &Profile, cache: &Cache, pod: &PodInfo, start: usize, rng:
     }
 
     let want = super::framework::num_feasible_nodes_to_find(prof.percentage_of_nodes_to_score, n);
-    let (mut feasible, mut dynamic, mut failed) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
-    feasible.clear();
-    dynamic.clear();
-    failed.clear();
-    let result = cycle(CycleInputs { prof, cache, pod, start, want, verdicts: &verdicts, out }, &mut feasible, &mut dynamic, &mut failed, rng, shapes);
-    SCRATCH.with(|s| *s.borrow_mut() = (feasible, dynamic, failed));
+    let mut failed = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    let result = cycle(CycleInputs { prof, cache, pod, start, want, verdicts: &verdicts, out }, &mut failed, rng, shapes);
+    SCRATCH.with(|s| *s.borrow_mut() = failed);
     Some(result)
 }
 
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<i64>, Vec<(u32, u8)>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
+    static SCRATCH: std::cell::RefCell<Vec<(u32, u8)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 struct CycleInputs<'a> {
@@ -332,7 +329,7 @@ struct CycleInputs<'a> {
 /// A failed node's cause: its class's static verdict, or NodeResourcesFit's bits (pods, cpu, memory).
 const FAIL_CLASS: u8 = 0xff;
 
-fn cycle(inp: CycleInputs, feasible: &mut Vec<u32>, dynamic: &mut Vec<i64>, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &mut ShapeCache) -> CycleResult {
+fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &mut ShapeCache) -> CycleResult {
     let CycleInputs { prof, cache, pod, start, want, verdicts, mut out } = inp;
     let t = &cache.table;
     let n = cache.nodes.len();
@@ -359,34 +356,57 @@ fn cycle(inp: CycleInputs, feasible: &mut Vec<u32>, dynamic: &mut Vec<i64>, fail
     }
     let rows = shapes.shapes.entry(shape.clone()).or_insert_with(|| ShapeRows { ver: vec![u32::MAX; n], fit: vec![0; n], score: vec![0; n] });
     let fails: Vec<bool> = verdicts.iter().map(|v| v.fail.is_some()).collect();
+    let nc = t.classes.len();
+    // per class: the best dynamic score among its feasible nodes, and those nodes in scan
+    // order (the final total is that plus the class's static score, so only they can win)
+    let mut cls_max = vec![i64::MIN; nc];
+    let mut cls_top: Vec<Vec<(u32, u32)>> = vec![vec![]; nc];
+    let mut found: usize = 0;
+    let mut first: usize = 0;
     let mut i = start % n;
     for _ in 0..n {
-        if feasible.len() >= want {
+        if found >= want {
             break;
         }
         let here = i;
         i = if i + 1 == n { 0 } else { i + 1 };
-        let i = here;
         out.processed += 1;
-        if fails[t.class[i] as usize] {
-            // statuses are only needed when nothing fits: note the node, build them later
-            failed.push((i as u32, FAIL_CLASS));
+        let c = t.class[here] as usize;
+        if fails[c] {
             continue;
         }
-        if rows.ver[i] != t.ver[i] {
-            let (bits, score) = shape.node(t, i);
-            rows.fit[i] = bits;
-            rows.score[i] = score;
-            rows.ver[i] = t.ver[i];
+        if rows.ver[here] != t.ver[here] {
+            let (bits, score) = shape.node(t, here);
+            rows.fit[here] = bits;
+            rows.score[here] = score;
+            rows.ver[here] = t.ver[here];
         }
-        if rows.fit[i] != 0 {
-            failed.push((i as u32, rows.fit[i]));
+        if rows.fit[here] != 0 {
             continue;
         }
-        feasible.push(i as u32);
-        dynamic.push(rows.score[i]);
+        if found == 0 {
+            first = here;
+        }
+        let d = rows.score[here];
+        if d > cls_max[c] {
+            cls_max[c] = d;
+            cls_top[c].clear();
+        }
+        if d == cls_max[c] {
+            cls_top[c].push((found as u32, here as u32));
+        }
+        found += 1;
     }
-    if feasible.is_empty() {
+    if found == 0 {
+        // nothing fits: every node was looked at; now their statuses are worth building
+        failed.clear();
+        for here in 0..n {
+            let c = t.class[here] as usize;
+            let f = if fails[c] { FAIL_CLASS } else { rows.fit[here] };
+            failed.push((here as u32, f));
+        }
+        // in scan order, as the general path reports them
+        failed.rotate_left(start % n);
         out.failures = failed
             .iter()
             .map(|&(i, f)| {
@@ -402,17 +422,13 @@ fn cycle(inp: CycleInputs, feasible: &mut Vec<u32>, dynamic: &mut Vec<i64>, fail
             .collect();
         return out;
     }
-    if feasible.len() == 1 {
-        out.picked = Some(feasible[0] as usize);
+    if found == 1 {
+        out.picked = Some(first);
         return out;
     }
     // NormalizeScore of the class-level plugins over the classes of the feasible nodes
-    let mut present = vec![false; t.classes.len()];
-    for &i in feasible.iter() {
-        present[t.class[i as usize] as usize] = true;
-    }
-    let classes: Vec<usize> = (0..t.classes.len()).filter(|&c| present[c]).collect();
-    let mut static_score = vec![0i64; t.classes.len()];
+    let classes: Vec<usize> = (0..nc).filter(|&c| cls_max[c] != i64::MIN).collect();
+    let mut static_score = vec![0i64; nc];
     for (wt, raw, reverse) in [(w_taint, 0, true), (w_aff, 1, false)] {
         let Some(wt) = wt else { continue };
         let mut vals: Vec<i64> = classes.iter().map(|&c| if raw == 0 { verdicts[c].taint_raw } else { verdicts[c].affinity_raw }).collect();
@@ -426,19 +442,10 @@ fn cycle(inp: CycleInputs, feasible: &mut Vec<u32>, dynamic: &mut Vec<i64>, fail
             static_score[c] += verdicts[c].image_raw * wi;
         }
     }
-    let mut best = i64::MIN;
-    let mut top: Vec<u32> = vec![];
-    for (k, &i) in feasible.iter().enumerate() {
-        let total = dynamic[k] + static_score[t.class[i as usize] as usize];
-        if total > best {
-            best = total;
-            top.clear();
-        }
-        if total == best {
-            top.push(i);
-        }
-    }
-    out.picked = Some(top[rng.below(top.len() as u32) as usize] as usize);
+    let best = classes.iter().map(|&c| cls_max[c] + static_score[c]).max().unwrap_or(0);
+    let mut top: Vec<(u32, u32)> = classes.iter().filter(|&&c| cls_max[c] + static_score[c] == best).flat_map(|&c| cls_top[c].iter().copied()).collect();
+    top.sort_unstable();
+    out.picked = Some(top[rng.below(top.len() as u32) as usize].1 as usize);
     out
 }
 

@@ -105,6 +105,10 @@ pub struct Schedulers {
     orphans: BTreeMap<PodKey, Arc<PodInfo>>,
     /// false while kube-apiserver is down: no scheduler can list, watch or bind
     pub api_up: bool,
+    /// the benchmark's clock (ms) and the time spent in scheduling cycles (the algorithm,
+    /// without binding), as scheduler_perf's scheduling_algorithm_duration
+    pub cycle_clock: Option<std::rc::Rc<dyn Fn() -> f64>>,
+    pub cycle_ms: f64,
     /// pods this scheduler just bound: the store revision of the binding and the pod as bound
     /// (the cache's "assume": the watch event for that revision needs no parsing)
     assumed: std::collections::HashMap<PodKey, (i64, Arc<PodInfo>)>,
@@ -116,7 +120,7 @@ fn wants(p: &PodInfo) -> bool {
 
 impl Schedulers {
     pub fn new(seed: u64) -> Schedulers {
-        Schedulers { cache: Cache::default(), cursor: 0, instances: vec![Scheduler::new(DEFAULT_SCHEDULER, vec![Profile::default_profile(DEFAULT_SCHEDULER)], seed)], seed, armed: None, orphans: BTreeMap::new(), assumed: Default::default(), api_up: true }
+        Schedulers { cache: Cache::default(), cursor: 0, instances: vec![Scheduler::new(DEFAULT_SCHEDULER, vec![Profile::default_profile(DEFAULT_SCHEDULER)], seed)], seed, armed: None, orphans: BTreeMap::new(), assumed: Default::default(), api_up: true, cycle_clock: None, cycle_ms: 0.0 }
     }
 
     /// The default scheduler (the kubeadm static pod, or the managed control plane's).
@@ -235,10 +239,14 @@ impl Schedulers {
         let Some(pi) = s.profile_for(&pod.scheduler_name) else { return };
         let profile = &s.profiles[pi];
         let start = if self.cache.nodes.is_empty() { 0 } else { s.next_start % self.cache.nodes.len() };
+        let t0 = self.cycle_clock.as_ref().map(|c| c());
         let result = match fast::schedule(profile, &self.cache, &pod, start, &mut s.rng, &mut s.shapes) {
             Some(r) => r,
             None => framework::schedule(profile, &self.cache, &pod, start, &mut s.rng, None),
         };
+        if let (Some(t0), Some(c)) = (t0, self.cycle_clock.as_ref()) {
+            self.cycle_ms += c() - t0;
+        }
         if !self.cache.nodes.is_empty() {
             s.next_start = (start + result.processed) % self.cache.nodes.len();
         }

@@ -14,8 +14,8 @@ extern "C" {
 #[wasm_bindgen]
 pub fn bench_schedule(nodes: u32, pods: u32, score_all: bool, seed: u32) -> String {
     let opts = kubesim::bench::Options { nodes: nodes as usize, pods: pods as usize, score_all, seed: seed as u64 };
-    let r = kubesim::bench::schedule(&opts, &now);
-    format!("setup: {} nodes and {} pods created through the API server in {:.2} s\n{}\n", r.nodes, r.pods, r.setup_ms / 1000.0, r.line(score_all))
+    let r = kubesim::bench::schedule(&opts, std::rc::Rc::new(now));
+    format!("setup: {} nodes and {} pods created through the API server in {:.2} s\n{}\n{}\n", r.nodes, r.pods, r.setup_ms / 1000.0, r.line(score_all), r.cycle_line())
 }
 
 /// The size of the wasm linear memory (it only grows: the peak).
