@@ -4,7 +4,7 @@
 //! pod under restartPolicy Never (Init:Error). A sidecar (an init container with
 //! restartPolicy Always) starts and keeps running while the next one proceeds.
 
-use super::{images, restart_ctr, restart_events, runtime, CState, Ctr, Kubelet, Stage, Term, BACKOFF_INITIAL, BACKOFF_MAX};
+use super::{images, CState, Ctr, Kubelet, Stage};
 use crate::apiserver::ApiServer;
 use crate::sim::{Timers, Wake};
 use serde_json::Value;
@@ -62,38 +62,10 @@ impl Kubelet {
         let mut failed = false;
         let Some(rt) = self.pods.get_mut(uid) else { return };
         if let Some(c) = rt.inits.get_mut(idx) {
-            if let CState::Running { since, exit_at: Some(at) } = c.state {
-                if at <= now {
-                    let code = match &c.program {
-                        runtime::Program::Exits { code, .. } => *code,
-                        runtime::Program::Forever { .. } => 0,
-                    };
-                    let term = Term { code, started: since, finished: at, container_id: c.container_id.clone() };
-                    if code == 0 {
-                        c.state = CState::Exited(term);
-                        done = true;
-                    } else if policy == "Never" {
-                        c.state = CState::Exited(term);
-                        failed = true;
-                    } else {
-                        c.crashes += 1;
-                        c.last = Some(term);
-                        if c.crashes == 1 {
-                            restart_ctr(c, now, &mut api.rng);
-                            events.extend(restart_events(c));
-                        } else {
-                            let delay = (BACKOFF_INITIAL << (c.crashes - 2).min(10)).min(BACKOFF_MAX);
-                            c.state = CState::BackOff { until: now + delay, delay };
-                            events.push((c.name.clone(), "Warning", "BackOff", format!("Back-off restarting failed container {} in pod {}", c.name, pod_ref)));
-                        }
-                    }
-                }
-            }
-            if let CState::BackOff { until, .. } = c.state {
-                if until <= now {
-                    restart_ctr(c, now, &mut api.rng);
-                    events.extend(restart_events(c));
-                }
+            match super::settle_ctr(c, now, &mut api.rng, &pod_ref, |code| code != 0 && policy != "Never", &mut events) {
+                Some(0) => done = true,
+                Some(_) => failed = true,
+                None => {}
             }
         }
         let next = rt.inits.get(idx).and_then(|c| match c.state {

@@ -470,37 +470,7 @@ impl Kubelet {
         let ip = rt.ip.clone();
         for c in rt.ctrs.iter_mut() {
             events.extend(run_probes(c, &ip, now));
-            if let CState::Running { since, exit_at: Some(at) } = c.state {
-                if at <= now {
-                    let code = c.killed.take().unwrap_or(match &c.program {
-                        runtime::Program::Exits { code, .. } => *code,
-                        runtime::Program::Forever { .. } => 0,
-                    });
-                    let term = Term { code, started: since, finished: at, container_id: c.container_id.clone() };
-                    let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
-                    if !restart {
-                        c.state = CState::Exited(term);
-                        continue;
-                    }
-                    c.crashes += 1;
-                    c.last = Some(term);
-                    if c.crashes == 1 {
-                        // the first restart is immediate; back-off starts after that
-                        restart_ctr(c, now, &mut api.rng);
-                        events.extend(restart_events(c));
-                    } else {
-                        let delay = (BACKOFF_INITIAL << (c.crashes - 2).min(10)).min(BACKOFF_MAX);
-                        c.state = CState::BackOff { until: now + delay, delay };
-                        events.push((c.name.clone(), "Warning", "BackOff", format!("Back-off restarting failed container {} in pod {}", c.name, pod_ref)));
-                    }
-                }
-            }
-            if let CState::BackOff { until, .. } = c.state {
-                if until <= now {
-                    restart_ctr(c, now, &mut api.rng);
-                    events.extend(restart_events(c));
-                }
-            }
+            settle_ctr(c, now, &mut api.rng, &pod_ref, |code| policy == "Always" || (policy == "OnFailure" && code != 0), &mut events);
         }
         let next = rt
             .ctrs
@@ -582,6 +552,45 @@ impl Ctr {
     fn ready(&self) -> bool {
         self.started() && self.probe_ok(probes::Kind::Readiness)
     }
+}
+
+type Event = (String, &'static str, &'static str, String);
+
+/// A container whose process ended, or whose back-off is over: restarted (the first time at
+/// once, then after 10 s doubling to 5 min — CrashLoopBackOff) if `restart(exit code)` says
+/// so, else left exited. Returns the exit code when it stays exited.
+fn settle_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng, pod_ref: &str, restart: impl Fn(i32) -> bool, events: &mut Vec<Event>) -> Option<i32> {
+    if let CState::Running { since, exit_at: Some(at) } = c.state {
+        if at <= now {
+            let code = c.killed.take().unwrap_or(match &c.program {
+                runtime::Program::Exits { code, .. } => *code,
+                runtime::Program::Forever { .. } => 0,
+            });
+            let term = Term { code, started: since, finished: at, container_id: c.container_id.clone() };
+            if !restart(code) {
+                c.state = CState::Exited(term);
+                return Some(code);
+            }
+            c.crashes += 1;
+            c.last = Some(term);
+            if c.crashes == 1 {
+                // the first restart is immediate; back-off starts after that
+                restart_ctr(c, now, rng);
+                events.extend(restart_events(c));
+            } else {
+                let delay = (BACKOFF_INITIAL << (c.crashes - 2).min(10)).min(BACKOFF_MAX);
+                c.state = CState::BackOff { until: now + delay, delay };
+                events.push((c.name.clone(), "Warning", "BackOff", format!("Back-off restarting failed container {} in pod {}", c.name, pod_ref)));
+            }
+        }
+    }
+    if let CState::BackOff { until, .. } = c.state {
+        if until <= now {
+            restart_ctr(c, now, rng);
+            events.extend(restart_events(c));
+        }
+    }
+    None
 }
 
 /// Runs the probes due now on a running container; a failed liveness or startup probe kills it

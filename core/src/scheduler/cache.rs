@@ -70,6 +70,16 @@ impl Cache {
         c
     }
 
+    /// A cache holding these objects, as if each had just been created (for tests).
+    #[cfg(test)]
+    pub fn from_objects(objs: Vec<Value>) -> Cache {
+        let mut c = Cache::default();
+        for (i, v) in objs.into_iter().enumerate() {
+            c.apply(&WatchEvent { revision: i as i64 + 1, typ: EventType::Put, key: String::new(), value: Arc::new(v), created: true });
+        }
+        c
+    }
+
     pub fn node(&self, name: &str) -> Option<&NodeInfo> {
         self.index.get(name).map(|&i| &self.nodes[i])
     }

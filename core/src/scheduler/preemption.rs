@@ -154,15 +154,10 @@ pub fn preempt(profile: &Profile, cache: &Cache, pod: &PodInfo, failures: &[(usi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{EventType, WatchEvent};
     use serde_json::{json, Value};
 
     fn cache(objs: Vec<Value>) -> Cache {
-        let mut c = Cache::default();
-        for v in objs {
-            c.apply(&WatchEvent { revision: 0, typ: EventType::Put, key: String::new(), value: Arc::new(v), created: true });
-        }
-        c
+        Cache::from_objects(objs)
     }
     fn node(name: &str) -> Value {
         json!({"kind": "Node", "metadata": {"name": name}, "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}})

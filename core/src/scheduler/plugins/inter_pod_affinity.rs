@@ -197,16 +197,10 @@ pub fn normalize(scores: &mut [i64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{EventType, WatchEvent};
     use serde_json::{json, Value};
-    use std::sync::Arc;
 
     fn cache(objs: Vec<Value>) -> Cache {
-        let mut c = Cache::default();
-        for (i, v) in objs.into_iter().enumerate() {
-            c.apply(&WatchEvent { revision: i as i64 + 1, typ: EventType::Put, key: String::new(), value: Arc::new(v), created: true });
-        }
-        c
+        Cache::from_objects(objs)
     }
     fn node(name: &str, zone: &str) -> Value {
         json!({"kind": "Node", "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, "zone": zone}}, "status": {"allocatable": {"pods": "110"}}})
