@@ -7,6 +7,7 @@ use kubesim::view::{snapshot, ClusterView, PodView};
 use leptos::prelude::*;
 
 mod inspector;
+pub mod panic;
 use inspector::{Inspector, Selection};
 
 /// One console entry as shown on screen.

@@ -1,4 +1,4 @@
 fn main() {
-    console_error_panic_hook::set_once();
+    kubesim_web::panic::install();
     leptos::mount::mount_to_body(kubesim_web::App);
 }

@@ -42,3 +42,14 @@ async fn console_runs_kubectl() {
     // the scheduler bound it at once: it sits in a node, not in the unscheduled lane
     assert!(host.query_selector(".node .pod[data-pod=\"probe\"]").unwrap().is_some());
 }
+
+// A panic must not fail silently: the hook's banner is text, never markup.
+#[wasm_bindgen_test]
+fn panic_banner_shows_text_only() {
+    kubesim_web::panic::show_error_banner("index out of bounds <b>x</b>");
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let banner = doc.get_element_by_id("error-banner").expect("banner shown");
+    assert!(banner.text_content().unwrap().contains("index out of bounds <b>x</b>"));
+    assert!(banner.query_selector("b").unwrap().is_none(), "no markup from the message");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+}
