@@ -360,7 +360,7 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
     // per class: the best dynamic score among its feasible nodes, and those nodes in scan
     // order (the final total is that plus the class's static score, so only they can win)
     let mut cls_max = vec![i64::MIN; nc];
-    let mut cls_top: Vec<Vec<(u32, u32)>> = vec![vec![]; nc];
+    let mut cls_ties = vec![0u32; nc];
     let mut found: usize = 0;
     let mut first: usize = 0;
     let mut i = start % n;
@@ -390,10 +390,10 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
         let d = rows.score[here];
         if d > cls_max[c] {
             cls_max[c] = d;
-            cls_top[c].clear();
+            cls_ties[c] = 0;
         }
         if d == cls_max[c] {
-            cls_top[c].push((found as u32, here as u32));
+            cls_ties[c] += 1;
         }
         found += 1;
     }
@@ -443,9 +443,25 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
         }
     }
     let best = classes.iter().map(|&c| cls_max[c] + static_score[c]).max().unwrap_or(0);
-    let mut top: Vec<(u32, u32)> = classes.iter().filter(|&&c| cls_max[c] + static_score[c] == best).flat_map(|&c| cls_top[c].iter().copied()).collect();
-    top.sort_unstable();
-    out.picked = Some(top[rng.below(top.len() as u32) as usize].1 as usize);
+    let winning: Vec<bool> = (0..nc).map(|c| cls_max[c] != i64::MIN && cls_max[c] + static_score[c] == best).collect();
+    let ties: u32 = (0..nc).filter(|&c| winning[c]).map(|c| cls_ties[c]).sum();
+    // the r-th top-scoring node in scan order (selectHost's uniform pick), found by scanning
+    // the same nodes again rather than collecting every tie
+    let mut r = rng.below(ties.max(1));
+    let mut i = start % n;
+    for _ in 0..out.processed {
+        let here = i;
+        i = if i + 1 == n { 0 } else { i + 1 };
+        let c = t.class[here] as usize;
+        if fails[c] || !winning[c] || rows.fit[here] != 0 || rows.score[here] != cls_max[c] {
+            continue;
+        }
+        if r == 0 {
+            out.picked = Some(here);
+            return out;
+        }
+        r -= 1;
+    }
     out
 }
 
