@@ -30,6 +30,9 @@ pub struct NodeView {
     pub cpu_allocatable_milli: i128,
     pub memory_requested: i128,
     pub memory_allocatable: i128,
+    pub pods_allocatable: i128,
+    /// labels other than the ones every node has (hostname, os, arch)
+    pub labels: Vec<String>,
     pub pods: Vec<PodView>,
 }
 
@@ -64,6 +67,15 @@ pub fn snapshot(c: &Cluster) -> ClusterView {
                 cpu_allocatable_milli: q("/status/allocatable/cpu"),
                 memory_requested: 0,
                 memory_allocatable: q("/status/allocatable/memory") / 1000,
+                pods_allocatable: q("/status/allocatable/pods") / 1000,
+                labels: n
+                    .pointer("/metadata/labels")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(k, _)| !matches!(k.as_str(), "kubernetes.io/hostname" | "kubernetes.io/os" | "kubernetes.io/arch" | "beta.kubernetes.io/os" | "beta.kubernetes.io/arch"))
+                    .map(|(k, v)| if v.as_str().unwrap_or("").is_empty() { k.clone() } else { format!("{}={}", k, v.as_str().unwrap_or("")) })
+                    .collect(),
                 pods: vec![],
             }
         })

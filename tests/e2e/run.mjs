@@ -115,6 +115,30 @@ try {
     await page.waitForSelector('.node[data-node="node01"] .pod[data-pod="manual"]', { timeout: 10000 });
   });
 
+  await check('time controls: pause stops the clock, step and 60× move it', async () => {
+    const clock = async () => Date.parse(await page.innerText('#clock'));
+    await page.click('#play'); // pause
+    const paused = await clock();
+    await page.waitForTimeout(2200);
+    if ((await clock()) !== paused) throw new Error('the clock moved while paused');
+    await page.click('#step');
+    await page.waitForFunction((t) => Date.parse(document.querySelector('#clock').innerText) > t, paused, { timeout: 5000 });
+    await page.selectOption('#speed', '60');
+    await page.click('#play'); // play at 60×
+    const before = await clock();
+    await page.waitForFunction((t) => Date.parse(document.querySelector('#clock').innerText) >= t + 60000, before, { timeout: 5000 });
+    await page.selectOption('#speed', '1');
+  });
+
+  await check('node cards show requests against allocatable and taints', async () => {
+    const cp = await page.innerText('.node[data-node="controlplane"]');
+    for (const s of ['cpu', 'memory', 'pods', 'node-role.kubernetes.io/control-plane:NoSchedule']) {
+      if (!cp.includes(s)) throw new Error(`missing ${s} in:\n${cp}`);
+    }
+    const bars = await page.$$eval('.node[data-node="node01"] .bar', (els) => els.length);
+    if (bars !== 3) throw new Error(`${bars} bars`);
+  });
+
   await check('no page errors', async () => {
     if (errors.length) throw new Error(errors.join('\n'));
   });

@@ -84,20 +84,46 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // Virtual time follows wall time at 1× while the page is open.
+    // Virtual time follows wall time while playing, at the chosen speed.
+    let playing = RwSignal::new(true);
+    let speed = RwSignal::new(1i64);
     let _ = set_interval_with_handle(
         move || {
-            console.update_value(|c| c.cluster.advance(1_000));
-            refresh();
+            if playing.get_untracked() {
+                let d = 1_000 * speed.get_untracked();
+                console.update_value(|c| c.cluster.advance(d));
+                refresh();
+            }
         },
         std::time::Duration::from_millis(1_000),
     );
+    // "Step": straight to the next thing that will happen (a timer of some component)
+    let step = move |_| {
+        console.update_value(|c| {
+            if let Some(at) = c.cluster.next_timer() {
+                let d = (at - c.cluster.now()).max(0);
+                c.cluster.advance(d);
+            }
+        });
+        refresh();
+    };
 
     view! {
         <div class="app">
             <header class="toolbar">
                 <span class="brand">"kubesim"</span>
                 <span class="clock" id="clock">{move || view_state.with(|v| v.time.clone())}</span>
+                <button id="play" class="tool" on:click=move |_| playing.update(|p| *p = !*p) title="play / pause the virtual clock">
+                    {move || if playing.get() { "⏸ pause" } else { "▶ play" }}
+                </button>
+                <button id="step" class="tool" on:click=step title="advance to the next event">"⏭ step"</button>
+                <label class="tool">"speed "
+                    <select id="speed" on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(1))>
+                        <option value="1">"1×"</option>
+                        <option value="10">"10×"</option>
+                        <option value="60">"60×"</option>
+                    </select>
+                </label>
             </header>
             <main class="cluster" id="cluster">
                 <ClusterList state=view_state selected=selected bind=bind />
@@ -171,7 +197,13 @@ fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback
                             <span class="node-status">{n.status.clone()}</span>
                             <span class="node-roles">{n.roles.clone()}</span>
                         </div>
-                        <div class="node-usage">{format!("cpu {}m / {}m · pods {}", n.cpu_requested_milli, n.cpu_allocatable_milli, pods.len())}</div>
+                        {bar("cpu", n.cpu_requested_milli, n.cpu_allocatable_milli, format!("{}m / {}m", n.cpu_requested_milli, n.cpu_allocatable_milli))}
+                        {bar("memory", n.memory_requested, n.memory_allocatable, format!("{}Mi / {}Mi", n.memory_requested / (1 << 20), n.memory_allocatable / (1 << 20)))}
+                        {bar("pods", pods.len() as i128, n.pods_allocatable, format!("{} / {}", pods.len(), n.pods_allocatable))}
+                        <div class="node-tags">
+                            {n.taints.iter().map(|t| view! { <span class="taint" title="taint">{t.clone()}</span> }).collect_view()}
+                            {n.labels.iter().map(|l| view! { <span class="label" title="label">{l.clone()}</span> }).collect_view()}
+                        </div>
                         <ul class="pods">{pods.into_iter().map(|p| pod_chip(p, selected, false)).collect_view()}</ul>
                     </div>
                 }
@@ -180,6 +212,20 @@ fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback
         <div class="pending">
             <div class="lane-title">"Unscheduled"</div>
             <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(|p| pod_chip(p, selected, true)).collect_view()}</ul>
+        </div>
+    }
+}
+
+/// A requests-against-allocatable bar, as `kubectl describe node`'s "Allocated resources".
+fn bar(what: &'static str, used: i128, total: i128, text: String) -> impl IntoView {
+    let pct = if total > 0 { (used * 100 / total).clamp(0, 100) } else { 0 };
+    let class = if pct >= 90 { "bar-fill full" } else { "bar-fill" };
+    let title = format!("{} requests: {} ({}%)", what, text, pct);
+    view! {
+        <div class="bar" title=title data-bar=what>
+            <span class="bar-name">{what}</span>
+            <span class="bar-track"><span class=class style=format!("width: {}%", pct)></span></span>
+            <span class="bar-text">{text}</span>
         </div>
     }
 }
