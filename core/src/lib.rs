@@ -8,6 +8,7 @@ pub mod controllers;
 pub mod kubelet;
 pub mod proxy;
 pub mod scheduler;
+pub mod session;
 pub mod sim;
 pub mod store;
 pub mod view;

@@ -139,6 +139,20 @@ try {
     if (bars !== 3) throw new Error(`${bars} bars`);
   });
 
+  await check('the session survives a reload, and reset starts over', async () => {
+    const before = Date.parse(await page.innerText('#clock'));
+    await page.reload();
+    await page.waitForSelector('.node .pod[data-pod="web"]', { timeout: 20000 });
+    await page.waitForSelector('.node[data-node="node01"] .pod[data-pod="manual"]', { timeout: 5000 });
+    const after = Date.parse(await page.innerText('#clock'));
+    if (after < before) throw new Error(`clock went back: ${before} -> ${after}`);
+    await page.click('#reset');
+    await page.waitForFunction(() => !document.querySelector('.pod[data-pod="web"]'), null, { timeout: 5000 });
+    await page.reload();
+    await page.waitForSelector('.node[data-node="node02"]', { timeout: 15000 });
+    if (await page.$('.pod[data-pod="web"]')) throw new Error('reset did not clear the saved session');
+  });
+
   await check('no page errors', async () => {
     if (errors.length) throw new Error(errors.join('\n'));
   });

@@ -2,6 +2,7 @@
 //! person does goes through the same console engine as the headless `kubesim` binary.
 
 use kubesim::console::Console;
+use kubesim::session::Session;
 use kubesim::sim::Cluster;
 use kubesim::view::{snapshot, ClusterView, PodView};
 use leptos::prelude::*;
@@ -22,9 +23,40 @@ struct Entry {
 /// The seed of the embedded default cluster.
 const DEFAULT_SEED: u64 = 1;
 
+/// Where the session is kept between visits.
+const STORAGE_KEY: &str = "kubesim.session";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    let console = StoredValue::new_local(Console::new(Cluster::default_cluster(DEFAULT_SEED)));
+    // the last session comes back on reload: its inputs are replayed (the simulation is
+    // deterministic); a damaged one is refused with a message and the default cluster starts
+    let (restored, notice) = match storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
+        Some(text) => match Session::from_json(&text) {
+            Ok(s) => (Some(s), None),
+            Err(e) => (None, Some(format!("The saved session was not restored ({}); this is the default cluster.", e))),
+        },
+        None => (None, None),
+    };
+    let (start_console, start_session) = match restored {
+        Some(s) => (s.replay(), s),
+        None => {
+            let c = Console::new(Cluster::default_cluster(DEFAULT_SEED));
+            let now = c.cluster.now();
+            (c, Session::new(DEFAULT_SEED, now))
+        }
+    };
+    let console = StoredValue::new_local(start_console);
+    let session = StoredValue::new_local(start_session);
+    let save = move || {
+        session.update_value(|s| s.now = console.with_value(|c| c.cluster.now()));
+        if let Some(st) = storage() {
+            let _ = st.set_item(STORAGE_KEY, &session.with_value(|s| s.to_json()));
+        }
+    };
     let view_state = RwSignal::new(console.with_value(|c| snapshot(&c.cluster)));
     let entries = RwSignal::new(Vec::<Entry>::new());
     let input = RwSignal::new(String::new());
@@ -35,7 +67,10 @@ pub fn App() -> impl IntoView {
     let refresh = move || view_state.set(console.with_value(|c| snapshot(&c.cluster)));
 
     let run_text = move |text: String| {
+        let now = console.with_value(|c| c.cluster.now());
+        session.update_value(|s| s.record(now, &text));
         let outs = console.try_update_value(|c| c.exec(&text)).unwrap_or_default();
+        save();
         entries.update(|es| {
             if outs.is_empty() {
                 let id = next_id.get_value();
@@ -92,6 +127,7 @@ pub fn App() -> impl IntoView {
             if playing.get_untracked() {
                 let d = 1_000 * speed.get_untracked();
                 console.update_value(|c| c.cluster.advance(d));
+                save();
                 refresh();
             }
         },
@@ -105,8 +141,30 @@ pub fn App() -> impl IntoView {
                 c.cluster.advance(d);
             }
         });
+        save();
         refresh();
     };
+    // "Reset": the default cluster again, and nothing saved
+    let reset = move |_| {
+        if let Some(st) = storage() {
+            let _ = st.remove_item(STORAGE_KEY);
+        }
+        let docs = console.with_value(|c| c.explain_docs.clone());
+        let mut fresh = Console::new(Cluster::default_cluster(DEFAULT_SEED));
+        fresh.explain_docs = docs;
+        let now = fresh.cluster.now();
+        console.set_value(fresh);
+        session.set_value(Session::new(DEFAULT_SEED, now));
+        entries.set(vec![]);
+        prompt.set("$".into());
+        selected.set(None);
+        refresh();
+    };
+    if let Some(n) = notice {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        entries.update(|es| es.push(Entry { id, input: "# session".into(), text: format!("{}\n", n), error: true }));
+    }
 
     view! {
         <div class="app">
@@ -117,6 +175,7 @@ pub fn App() -> impl IntoView {
                     {move || if playing.get() { "⏸ pause" } else { "▶ play" }}
                 </button>
                 <button id="step" class="tool" on:click=step title="advance to the next event">"⏭ step"</button>
+                <button id="reset" class="tool" on:click=reset title="start again from the default cluster">"↺ reset"</button>
                 <label class="tool">"speed "
                     <select id="speed" on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(1))>
                         <option value="1">"1×"</option>

@@ -1,0 +1,133 @@
+//! A session as data: the starting cluster (its seed), every console input with the virtual
+//! time it was typed at, and the time reached. The simulation is deterministic, so replaying a
+//! session rebuilds the same cluster — which is how the browser saves its state and how share
+//! links will carry a scenario. The format is versioned JSON; a hostile or damaged session is
+//! refused with a message and never half-applied.
+
+use crate::api::time::Millis;
+use crate::console::Console;
+use crate::sim::Cluster;
+use serde_json::{json, Value};
+
+pub const VERSION: i64 = 1;
+/// Caps on what a stored session may hold (localStorage budgets are ~5 MB per origin).
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_STEPS: usize = 20_000;
+/// Replaying more virtual time than this would freeze the page: 7 days.
+pub const MAX_SPAN: Millis = 7 * 86_400_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub seed: u64,
+    /// (virtual time, console input)
+    pub steps: Vec<(Millis, String)>,
+    /// the virtual time reached
+    pub now: Millis,
+}
+
+impl Session {
+    pub fn new(seed: u64, now: Millis) -> Session {
+        Session { seed, steps: vec![], now }
+    }
+
+    /// Records an input typed at `at`.
+    pub fn record(&mut self, at: Millis, input: &str) {
+        self.steps.push((at, input.to_string()));
+        self.now = self.now.max(at);
+    }
+
+    pub fn to_json(&self) -> String {
+        json!({"kubesim": VERSION, "seed": self.seed, "now": self.now, "steps": self.steps.iter().map(|(t, s)| json!([t, s])).collect::<Vec<_>>()}).to_string()
+    }
+
+    pub fn from_json(text: &str) -> Result<Session, String> {
+        if text.len() > MAX_BYTES {
+            return Err(format!("the saved session is {} bytes, more than the {} allowed", text.len(), MAX_BYTES));
+        }
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("the saved session is not valid: {}", e))?;
+        match v.get("kubesim").and_then(Value::as_i64) {
+            Some(VERSION) => {}
+            Some(n) => return Err(format!("the saved session has format version {}, this kubesim reads version {}", n, VERSION)),
+            None => return Err("the saved session is not a kubesim session".into()),
+        }
+        let seed = v.get("seed").and_then(Value::as_u64).ok_or("the saved session has no seed")?;
+        let now = v.get("now").and_then(Value::as_i64).ok_or("the saved session has no time")?;
+        let steps_v = v.get("steps").and_then(Value::as_array).ok_or("the saved session has no steps")?;
+        if steps_v.len() > MAX_STEPS {
+            return Err(format!("the saved session has {} steps, more than the {} allowed", steps_v.len(), MAX_STEPS));
+        }
+        let mut steps = vec![];
+        let mut last = crate::sim::EPOCH;
+        for s in steps_v {
+            let (Some(t), Some(input)) = (s.get(0).and_then(Value::as_i64), s.get(1).and_then(Value::as_str)) else {
+                return Err("the saved session has a malformed step".into());
+            };
+            if t < last {
+                return Err("the saved session's steps are out of order".into());
+            }
+            last = t;
+            steps.push((t, input.to_string()));
+        }
+        if now < last || now - crate::sim::EPOCH > MAX_SPAN + 3_600_000 {
+            return Err("the saved session's time is out of range".into());
+        }
+        Ok(Session { seed, steps, now })
+    }
+
+    /// Rebuilds the console and its cluster by replaying every step at its time.
+    pub fn replay(&self) -> Console {
+        let mut c = Console::new(Cluster::default_cluster(self.seed));
+        for (t, input) in &self.steps {
+            let d = t - c.cluster.now();
+            if d > 0 {
+                c.cluster.advance(d);
+            }
+            let _ = c.exec(input);
+        }
+        let d = self.now - c.cluster.now();
+        if d > 0 {
+            c.cluster.advance(d);
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Replaying a session gives the same cluster as living it, even though the live run
+    // advanced the clock a second at a time and the replay jumps.
+    #[test]
+    fn replay_equals_the_live_run() {
+        let mut live = Console::new(Cluster::default_cluster(7));
+        let mut s = Session::new(7, live.cluster.now());
+        for (secs, input) in [(0, "kubectl create deployment web --image=nginx --replicas=3"), (5, "kubectl scale deployment web --replicas=1"), (12, "kubectl run once --image=busybox --restart=Never -- echo hi")] {
+            for _ in 0..secs {
+                live.cluster.advance(1_000);
+            }
+            s.record(live.cluster.now(), input);
+            let _ = live.exec(input);
+        }
+        for _ in 0..30 {
+            live.cluster.advance(1_000);
+        }
+        s.now = live.cluster.now();
+        let back = Session::from_json(&s.to_json()).unwrap();
+        assert_eq!(back, s);
+        let replayed = back.replay();
+        let dump = |c: &Console| c.cluster.api.store.snapshot_at(i64::MAX).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>();
+        assert_eq!(dump(&replayed), dump(&live));
+    }
+
+    #[test]
+    fn hostile_sessions_are_refused() {
+        assert!(Session::from_json("garbage").unwrap_err().contains("not valid"));
+        assert!(Session::from_json(r#"{"kubesim": 99, "seed": 1, "now": 0, "steps": []}"#).unwrap_err().contains("format version 99"));
+        assert!(Session::from_json(r#"{"kubesim": 1, "seed": 1, "now": 1767225600000, "steps": [[1767225600000, 5]]}"#).unwrap_err().contains("malformed"));
+        // a week of virtual time at most
+        assert!(Session::from_json(r#"{"kubesim": 1, "seed": 1, "now": 99999999999999, "steps": []}"#).unwrap_err().contains("out of range"));
+        let big = format!(r#"{{"kubesim": 1, "seed": 1, "now": 0, "steps": [], "pad": "{}"}}"#, "x".repeat(MAX_BYTES));
+        assert!(Session::from_json(&big).unwrap_err().contains("more than"));
+    }
+}
