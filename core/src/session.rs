@@ -131,3 +131,71 @@ mod tests {
         assert!(Session::from_json(&big).unwrap_err().contains("more than"));
     }
 }
+
+/// The share-link fragment's prefix: `s1.` + base64url(deflate(session JSON)). The version is
+/// in the prefix so that old links keep opening when the format changes.
+pub const LINK_PREFIX: &str = "s1.";
+/// A link longer than this is refused before decoding (browsers cap URLs near 2 MB anyway).
+pub const MAX_LINK: usize = 256 * 1024;
+
+/// The URL fragment (without `#`) that carries this session.
+pub fn to_link(s: &Session) -> String {
+    use base64::Engine;
+    let packed = miniz_oxide::deflate::compress_to_vec(s.to_json().as_bytes(), 9);
+    format!("{}{}", LINK_PREFIX, base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Reads a share-link fragment; decompression is capped, so a bomb is refused, not expanded.
+pub fn from_link(fragment: &str) -> Result<Session, String> {
+    use base64::Engine;
+    let fragment = fragment.trim_start_matches('#');
+    if fragment.len() > MAX_LINK {
+        return Err(format!("the link is {} characters long, more than the {} allowed", fragment.len(), MAX_LINK));
+    }
+    let Some(body) = fragment.strip_prefix(LINK_PREFIX) else {
+        return Err(match fragment.split_once('.') {
+            Some((v, _)) if v.starts_with('s') && v.len() <= 4 => format!("the link is in format {}, which this kubesim does not know (it reads s1)", v),
+            _ => "the link does not hold a kubesim scenario".into(),
+        });
+    };
+    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body).map_err(|_| "the link is damaged (not base64url)".to_string())?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_BYTES).map_err(|e| match e.status {
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => format!("the link expands past {} bytes: refused", MAX_BYTES),
+        _ => "the link is damaged (not a compressed scenario)".to_string(),
+    })?;
+    let text = String::from_utf8(json).map_err(|_| "the link is damaged (not text)".to_string())?;
+    Session::from_json(&text)
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    // A five-object scenario stays well under 2,000 characters, and the link round-trips.
+    #[test]
+    fn five_objects_fit_in_a_short_link() {
+        let mut s = Session::new(1, crate::sim::EPOCH + 260_000);
+        let yaml = |n: &str, img: &str| format!("kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {n}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {n}\n  template:\n    metadata:\n      labels:\n        app: {n}\n    spec:\n      containers:\n      - name: {n}\n        image: {img}\n        resources:\n          requests:\n            cpu: 100m\nEOF");
+        for (i, (n, img)) in [("web", "nginx"), ("cache", "redis"), ("db", "postgres"), ("api", "httpd"), ("queue", "rabbitmq")].iter().enumerate() {
+            s.record(crate::sim::EPOCH + 260_000 + i as i64 * 1000, &yaml(n, img));
+        }
+        s.now += 60_000;
+        let link = to_link(&s);
+        assert!(link.len() < 2_000, "{} characters", link.len());
+        assert_eq!(from_link(&link).unwrap(), s);
+    }
+
+    #[test]
+    fn hostile_links_are_refused() {
+        use base64::Engine;
+        assert!(from_link("hello").unwrap_err().contains("does not hold"));
+        assert!(from_link("s9.AAAA").unwrap_err().contains("format s9"));
+        assert!(from_link("s1.!!!").unwrap_err().contains("not base64url"));
+        assert!(from_link("s1.AAAA").unwrap_err().contains("damaged"));
+        // a decompression bomb: 64 MB of zeros deflate to a few kB
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 64 * 1024 * 1024], 9);
+        let link = format!("s1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bomb));
+        assert!(link.len() < MAX_LINK);
+        assert!(from_link(&link).unwrap_err().contains("expands past"));
+    }
+}

@@ -153,6 +153,22 @@ try {
     if (await page.$('.pod[data-pod="web"]')) throw new Error('reset did not clear the saved session');
   });
 
+  await check('a share link rebuilds the cluster; a bad link leaves it untouched', async () => {
+    await run('kubectl create deployment shared --image=nginx --replicas=2');
+    await page.waitForSelector('.node .pod[data-pod^="shared-"]', { timeout: 10000 });
+    await page.click('#share');
+    await page.waitForSelector('#share-link', { timeout: 5000 });
+    const link = await page.inputValue('#share-link');
+    if (!link.includes('#s1.') || link.length > 4000) throw new Error(`link: ${link.length} chars: ${link.slice(0, 80)}`);
+    await page.click('#reset');
+    await page.waitForFunction(() => !document.querySelector('.pod[data-pod^="shared-"]'), null, { timeout: 5000 });
+    await page.goto(link);
+    await page.waitForSelector('.node .pod[data-pod^="shared-"]', { timeout: 20000 });
+    await page.goto(link.split('#')[0] + '#s1.not-a-scenario');
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('The link was not opened'), null, { timeout: 10000 });
+    await page.waitForSelector('.node .pod[data-pod^="shared-"]', { timeout: 20000 });
+  });
+
   await check('no page errors', async () => {
     if (errors.length) throw new Error(errors.join('\n'));
   });

@@ -34,12 +34,32 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn App() -> impl IntoView {
     // the last session comes back on reload: its inputs are replayed (the simulation is
     // deterministic); a damaged one is refused with a message and the default cluster starts
-    let (restored, notice) = match storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
+    let stored = || match storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
         Some(text) => match Session::from_json(&text) {
             Ok(s) => (Some(s), None),
             Err(e) => (None, Some(format!("The saved session was not restored ({}); this is the default cluster.", e))),
         },
         None => (None, None),
+    };
+    // a share link (#s1.…) wins over the saved session; a bad one leaves that untouched
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let (restored, notice) = if hash.len() > 1 {
+        match kubesim::session::from_link(&hash) {
+            Ok(s) => {
+                // the link has been used: reloading now continues from the saved state
+                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+                }
+                (Some(s), Some("Opened the scenario from the link.".to_string()))
+            }
+            Err(e) => {
+                let (s, _) = stored();
+                (s, Some(format!("The link was not opened: {}. Your cluster is unchanged.", e)))
+            }
+        }
+    } else {
+        stored()
     };
     let (start_console, start_session) = match restored {
         Some(s) => (s.replay(), s),
@@ -163,8 +183,18 @@ pub fn App() -> impl IntoView {
     if let Some(n) = notice {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
-        entries.update(|es| es.push(Entry { id, input: "# session".into(), text: format!("{}\n", n), error: true }));
+        let error = !n.starts_with("Opened");
+        entries.update(|es| es.push(Entry { id, input: "# session".into(), text: format!("{}\n", n), error }));
     }
+    // "Share": a link whose fragment (never sent to a server) holds the whole scenario
+    let share_url = RwSignal::new(String::new());
+    let share = move |_| {
+        save();
+        let fragment = session.with_value(kubesim::session::to_link);
+        let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        let base = base.split('#').next().unwrap_or("").to_string();
+        share_url.set(format!("{}#{}", base, fragment));
+    };
 
     view! {
         <div class="app">
@@ -176,6 +206,13 @@ pub fn App() -> impl IntoView {
                 </button>
                 <button id="step" class="tool" on:click=step title="advance to the next event">"⏭ step"</button>
                 <button id="reset" class="tool" on:click=reset title="start again from the default cluster">"↺ reset"</button>
+                <button id="share" class="tool" on:click=share title="a link that rebuilds this cluster">"🔗 share"</button>
+                {move || (!share_url.get().is_empty()).then(|| view! {
+                    <input id="share-link" class="share-link" readonly=true prop:value=move || share_url.get() on:focus=move |ev| {
+                        use wasm_bindgen::JsCast;
+                        if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { el.select(); }
+                    } />
+                })}
                 <label class="tool">"speed "
                     <select id="speed" on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(1))>
                         <option value="1">"1×"</option>
