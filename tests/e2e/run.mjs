@@ -155,18 +155,30 @@ try {
 
   await check('a share link rebuilds the cluster; a bad link leaves it untouched', async () => {
     await run('kubectl create deployment shared --image=nginx --replicas=2');
-    await page.waitForSelector('.node .pod[data-pod^="shared-"]', { timeout: 10000 });
+    await page.waitForSelector('.node .pod[data-pod^="shared-"]', { timeout: 10000 }).catch(async () => {
+      throw new Error(`after create: ${(await page.innerText('body')).slice(-800)}`);
+    });
     await page.click('#share');
     await page.waitForSelector('#share-link', { timeout: 5000 });
     const link = await page.inputValue('#share-link');
     if (!link.includes('#s1.') || link.length > 4000) throw new Error(`link: ${link.length} chars: ${link.slice(0, 80)}`);
     await page.click('#reset');
     await page.waitForFunction(() => !document.querySelector('.pod[data-pod^="shared-"]'), null, { timeout: 5000 });
-    await page.goto(link);
-    await page.waitForSelector('.node .pod[data-pod^="shared-"]', { timeout: 20000 });
-    await page.goto(link.split('#')[0] + '#s1.not-a-scenario');
-    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('The link was not opened'), null, { timeout: 10000 });
-    await page.waitForSelector('.node .pod[data-pod^="shared-"]', { timeout: 20000 });
+    // opened in a new tab, as a learner opens a link they were sent
+    const opened = await browser.newPage();
+    opened.on('pageerror', (e) => errors.push(String(e)));
+    await opened.goto(link);
+    await opened.waitForSelector('.node .pod[data-pod^="shared-"]', { timeout: 20000 }).catch(async (e) => {
+      throw new Error(`opened link (${link.length} chars): ${(await opened.innerText('body')).slice(0, 600)}`);
+    });
+    await opened.close();
+    const bad = await browser.newPage();
+    bad.on('pageerror', (e) => errors.push(String(e)));
+    await bad.goto(link.split('#')[0] + '#s1.not-a-scenario');
+    await bad.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('The link was not opened'), null, { timeout: 10000 });
+    // the saved cluster loads as before (other open tabs keep saving theirs: last write wins)
+    await bad.waitForSelector('.node[data-node="node02"]', { timeout: 20000 });
+    await bad.close();
   });
 
   await check('no page errors', async () => {

@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
             let _ = st.set_item(STORAGE_KEY, &session.with_value(|s| s.to_json()));
         }
     };
+    // what the page starts with (a link's scenario, say) is saved at once
+    save();
     let view_state = RwSignal::new(console.with_value(|c| snapshot(&c.cluster)));
     let entries = RwSignal::new(Vec::<Entry>::new());
     let input = RwSignal::new(String::new());
