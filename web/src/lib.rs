@@ -204,11 +204,11 @@ pub fn App() -> impl IntoView {
                 <span class="brand">"kubesim"</span>
                 <span class="clock" id="clock">{move || view_state.with(|v| v.time.clone())}</span>
                 <button id="play" class="tool" on:click=move |_| playing.update(|p| *p = !*p) title="play / pause the virtual clock">
-                    {move || if playing.get() { "⏸ pause" } else { "▶ play" }}
+                    {move || if playing.get() { "pause" } else { "play" }}
                 </button>
-                <button id="step" class="tool" on:click=step title="advance to the next event">"⏭ step"</button>
-                <button id="reset" class="tool" on:click=reset title="start again from the default cluster">"↺ reset"</button>
-                <button id="share" class="tool" on:click=share title="a link that rebuilds this cluster">"🔗 share"</button>
+                <button id="step" class="tool" on:click=step title="advance to the next event">"step"</button>
+                <button id="reset" class="tool" on:click=reset title="start again from the default cluster">"reset"</button>
+                <button id="share" class="tool" on:click=share title="a link that rebuilds this cluster">"share"</button>
                 {move || (!share_url.get().is_empty()).then(|| view! {
                     <input id="share-link" class="share-link" readonly=true prop:value=move || share_url.get() on:focus=move |ev| {
                         use wasm_bindgen::JsCast;

@@ -44,7 +44,7 @@ impl Kubelet {
             let image = crate::api::str_at(spec, "/image").to_string();
             if images::lookup(&image).is_none() {
                 // an unknown image: the same ErrImagePull / ImagePullBackOff as for containers
-                self.pull_failed(api, pod, uid, &crate::api::str_at(spec, "/name").to_string(), &image, true, timers);
+                self.pull_failed(api, pod, uid, crate::api::str_at(spec, "/name"), &image, true, timers);
                 return;
             }
             let ctr = self.make_ctr(api, pod, spec, "initContainers");

@@ -153,7 +153,7 @@ pub fn file_timeline(c: &Value) -> Vec<(Millis, String, bool)> {
 }
 
 fn exists(timeline: &[(Millis, String, bool)], path: &str, at: Millis) -> bool {
-    timeline.iter().filter(|(t, p, _)| *t <= at && p == path).last().is_some_and(|(_, _, e)| *e)
+    timeline.iter().rev().find(|(t, p, _)| *t <= at && p == path).is_some_and(|(_, _, e)| *e)
 }
 
 /// Runs the probe against the container, started at `since`; Err is the message the kubelet

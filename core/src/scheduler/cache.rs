@@ -51,8 +51,6 @@ pub struct Cache {
     pub workloads: BTreeMap<(String, String, String), Selector>,
     /// PodDisruptionBudgets: (ns, name) → (selector, disruptionsAllowed)
     pub pdbs: BTreeMap<PodKey, (Selector, i64)>,
-    /// PriorityClasses: name → value
-    pub priority_classes: BTreeMap<String, i64>,
     /// the fast path's flat view of `nodes` (fast.rs)
     pub table: super::fast::NodeTable,
     /// over all nodes: pods with any (anti-)affinity term, and with required anti-affinity
@@ -88,9 +86,6 @@ impl Cache {
         self.index.get(name).copied()
     }
 
-    pub fn assigned_pod(&self, ns: &str, name: &str) -> Option<&Arc<PodInfo>> {
-        self.assigned.get(&(ns.to_string(), name.to_string()))
-    }
 
     /// Applies one watch event; for a pod, also returns its parsed PodInfo.
     pub fn apply(&mut self, ev: &WatchEvent) -> (Change, Option<Arc<PodInfo>>) {
@@ -155,15 +150,6 @@ impl Cache {
                     let sel = Selector::from_label_selector(v.pointer("/spec/selector")).unwrap_or_else(|_| Selector::nothing());
                     let allowed = v.pointer("/status/disruptionsAllowed").and_then(Value::as_i64).unwrap_or(0);
                     self.pdbs.insert(key, (sel, allowed));
-                }
-                Change::None
-            }
-            "PriorityClass" => {
-                let name = crate::api::name(v).to_string();
-                if del {
-                    self.priority_classes.remove(&name);
-                } else {
-                    self.priority_classes.insert(name, v.get("value").and_then(Value::as_i64).unwrap_or(0));
                 }
                 Change::None
             }
@@ -248,7 +234,11 @@ impl Cache {
             if !info.pods.is_empty() {
                 self.orphans.insert(name, info.pods);
             }
-            self.reindex();
+            for v in self.index.values_mut() {
+                if *v > i {
+                    *v -= 1;
+                }
+            }
             return Change::None;
         }
         let spec = Arc::new(NodeSpec::from_json(v));
@@ -282,9 +272,6 @@ impl Cache {
         Change::Node
     }
 
-    fn reindex(&mut self) {
-        self.index = self.nodes.iter().enumerate().map(|(i, n)| (n.node.name.clone(), i)).collect();
-    }
 
     fn count_images(&mut self, n: &NodeSpec, d: isize) {
         for (img, _) in &n.images {
@@ -296,8 +283,4 @@ impl Cache {
         }
     }
 
-    /// Every assigned pod, on every node (for the inter-pod plugins).
-    pub fn all_pods(&self) -> impl Iterator<Item = (&NodeInfo, &Arc<PodInfo>)> {
-        self.nodes.iter().flat_map(|n| n.pods.iter().map(move |p| (n, p)))
-    }
 }

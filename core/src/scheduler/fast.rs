@@ -264,6 +264,13 @@ pub fn schedule(prof: &Profile, cache: &Cache, pod: &PodInfo, start: usize, rng:
     if n == 0 {
         return Some(out);
     }
+    // the per-class verdicts assume the static filters run before Fit (the default order): a
+    // profile that puts one after Fit reports other reasons, so it takes the general path
+    let fit_pos = prof.filters.iter().position(|f| *f == p::node_resources_fit::NAME);
+    let static_after_fit = fit_pos.is_some_and(|fp| prof.filters[fp + 1..].iter().any(|f| [p::node_unschedulable::NAME, p::taint_toleration::NAME, p::node_affinity::NAME].contains(f)));
+    if static_after_fit {
+        return None;
+    }
     let has = |name: &str| prof.filters.contains(&name);
     let (f_unsched, f_taint, f_aff) = (has(p::node_unschedulable::NAME), has(p::taint_toleration::NAME), has(p::node_affinity::NAME));
     let skip_affinity = p::node_affinity::pre_filter_skip(pod);
@@ -296,13 +303,6 @@ pub fn schedule(prof: &Profile, cache: &Cache, pod: &PodInfo, start: usize, rng:
             }
         })
         .collect();
-    // does Fit come after a static filter that failed? (order matters for which reason a
-    // node reports; static filters before Fit decide first, those after it only if Fit passed)
-    let fit_pos = prof.filters.iter().position(|f| *f == p::node_resources_fit::NAME);
-    let static_after_fit = fit_pos.is_some_and(|fp| prof.filters[fp + 1..].iter().any(|f| [p::node_unschedulable::NAME, p::taint_toleration::NAME, p::node_affinity::NAME].contains(f)));
-    if static_after_fit {
-        return None;
-    }
 
     let want = super::framework::num_feasible_nodes_to_find(prof.percentage_of_nodes_to_score, n);
     let mut failed = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));

@@ -6,7 +6,7 @@
 //! `sim explain pod` and the web inspector show.
 
 use super::cache::Cache;
-use super::plugins::{self as p, Code, Status};
+use super::plugins::{self as p, Status};
 use super::types::{NodeInfo, PodInfo};
 use crate::sim::rng::Rng;
 use std::collections::HashMap;
@@ -466,10 +466,6 @@ pub fn fit_error(num_nodes: usize, failures: &[(usize, Status)], preemption: Opt
     msg
 }
 
-/// Whether preemption could help on a node that failed with this status.
-pub fn resolvable(s: &Status) -> bool {
-    s.code == Code::Unschedulable
-}
 
 #[cfg(test)]
 mod tests {

@@ -87,9 +87,6 @@ impl Scheduler {
         }
     }
 
-    pub fn pending(&self) -> (usize, usize) {
-        self.queue.counts()
-    }
 }
 
 /// Every scheduler process and their shared cache.

@@ -65,12 +65,6 @@ fn order(p: &PodInfo) -> Order {
 }
 
 impl Queue {
-    pub fn len(&self) -> usize {
-        self.pods.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.pods.is_empty()
-    }
     pub fn has_active(&self) -> bool {
         !self.active.is_empty()
     }
@@ -205,14 +199,7 @@ impl Queue {
         self.pods.values().map(|e| e.info.clone()).collect()
     }
 
-    pub fn get(&self, key: &PodKey) -> Option<&Arc<PodInfo>> {
-        self.pods.get(key).map(|e| &e.info)
-    }
 
-    /// (pending pods, of which unschedulable)
-    pub fn counts(&self) -> (usize, usize) {
-        (self.pods.len(), self.waiting.iter().filter(|k| self.pods.get(*k).is_some_and(|e| matches!(e.place, Place::Unschedulable(_)))).count())
-    }
 }
 
 /// The pod without what the scheduler itself writes (nominatedNodeName).
