@@ -6,6 +6,7 @@ pub mod bench;
 pub mod console;
 pub mod controllers;
 pub mod kubelet;
+pub mod lessons;
 pub mod proxy;
 pub mod scheduler;
 pub mod session;

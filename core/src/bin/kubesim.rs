@@ -12,12 +12,15 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use kubesim::sim::Cluster;
 use std::io::{BufRead, Write};
 
-const USAGE: &str = "usage: kubesim [--seed N] [--empty] [FILE]\n       kubesim bench schedule --nodes N --pods P [--score-all] [--seed N]\n       kubesim --help";
+const USAGE: &str = "usage: kubesim [--seed N] [--empty] [FILE]\n       kubesim lesson list\n       kubesim lesson check [FILE ...]\n       kubesim bench schedule --nodes N --pods P [--score-all] [--seed N]\n       kubesim --help";
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.first().map(String::as_str) == Some("bench") {
         return bench(&argv[1..]);
+    }
+    if argv.first().map(String::as_str) == Some("lesson") {
+        std::process::exit(lesson(&argv[1..]));
     }
     let mut seed: u64 = 1;
     let mut empty = false;
@@ -79,6 +82,58 @@ fn main() {
 fn usage_error(msg: &str) -> ! {
     eprintln!("kubesim: {}\n{}", msg, USAGE);
     std::process::exit(2);
+}
+
+/// `kubesim lesson list` prints the shipped lessons; `kubesim lesson check [FILE …]` verifies
+/// lessons (the shipped ones without FILE): each step's checks fail before its solution and
+/// pass after. Exit 1 when a lesson is unsound.
+fn lesson(args: &[String]) -> i32 {
+    use kubesim::lessons::{catalog, verify, Lesson};
+    match args.first().map(String::as_str) {
+        Some("list") if args.len() == 1 => {
+            let rows: Vec<Vec<String>> = catalog::all().iter().map(|l| vec![l.id.clone(), l.topic.clone(), l.steps.len().to_string(), l.title.en.clone()]).collect();
+            print!("{}", kubesim::console::table::render(&["ID", "TOPIC", "STEPS", "TITLE"], &rows, false));
+            0
+        }
+        Some("check") => {
+            let mut lessons: Vec<(String, Result<Lesson, String>)> = vec![];
+            if args.len() == 1 {
+                for (file, text) in catalog::FILES {
+                    lessons.push((file.to_string(), Lesson::parse(text)));
+                }
+            }
+            for f in &args[1..] {
+                let parsed = match std::fs::metadata(f) {
+                    Ok(m) if m.len() > kubesim::lessons::MAX_LESSON_BYTES as u64 => Err(format!("the lesson is {} bytes, more than the {} allowed", m.len(), kubesim::lessons::MAX_LESSON_BYTES)),
+                    _ => std::fs::read_to_string(f).map_err(|e| e.to_string()).and_then(|t| Lesson::parse(&t)),
+                };
+                lessons.push((f.clone(), parsed));
+            }
+            let mut failed = 0;
+            for (file, parsed) in lessons {
+                match parsed {
+                    Err(e) => {
+                        failed += 1;
+                        println!("FAIL {}: {}", file, e);
+                    }
+                    Ok(l) => {
+                        let r = verify::verify(&l);
+                        if r.problems.is_empty() {
+                            println!("ok   {} ({}): {} steps, {} checks", file, l.id, r.steps, r.checks);
+                        } else {
+                            failed += 1;
+                            println!("FAIL {} ({}):", file, l.id);
+                            for p in &r.problems {
+                                println!("  {}", p.replace('\n', "\n  "));
+                            }
+                        }
+                    }
+                }
+            }
+            i32::from(failed > 0)
+        }
+        _ => usage_error("lesson: use `lesson list` or `lesson check [FILE ...]`"),
+    }
 }
 
 /// `kubesim bench schedule --nodes N --pods P [--score-all]`: prints one line ending in

@@ -36,19 +36,34 @@ impl Console {
         format!("/{}", parts.join("/"))
     }
 
-    pub fn read_file(&self, path: &str) -> Result<String, String> {
+    /// Which machine's file system holds `path`: the node `ssh` took the console to; else the
+    /// workstation, which is the controlplane node (as in the CKA exam's terminal): system
+    /// paths (/etc, /var) are the controlplane's files, everything else the learner's own.
+    fn locate(&self, path: &str) -> Option<(String, String)> {
+        let abs = self.resolve(path);
         match &self.host {
-            None => self.files.read(path),
-            Some(n) => {
-                let p = self.resolve(path);
-                self.cluster.kubelets.get(n).and_then(|k| k.fs.get(&p).cloned()).ok_or_else(|| format!("{}: No such file or directory", path))
+            Some(n) => Some((n.clone(), abs)),
+            None => {
+                let system = abs.starts_with("/etc/") || abs == "/etc" || abs.starts_with("/var/") || abs == "/var";
+                let cp = self.cluster.control_plane.as_ref().filter(|n| self.cluster.kubelets.contains_key(*n))?;
+                system.then(|| (cp.clone(), abs))
             }
         }
     }
 
+    pub(super) fn locate_is_node(&self, path: &str) -> bool {
+        self.locate(path).is_some()
+    }
+
+    pub fn read_file(&self, path: &str) -> Result<String, String> {
+        match self.locate(path) {
+            None => self.files.read(path),
+            Some((n, p)) => self.cluster.kubelets.get(&n).and_then(|k| k.fs.get(&p).cloned()).ok_or_else(|| format!("{}: No such file or directory", path)),
+        }
+    }
+
     pub fn write_file(&mut self, path: &str, content: &str, append: bool) -> Result<(), String> {
-        let Some(n) = self.host.clone() else { return self.files.write(path, content, append) };
-        let p = self.resolve(path);
+        let Some((n, p)) = self.locate(path) else { return self.files.write(path, content, append) };
         if content.len() > super::files::MAX_FILE_BYTES {
             return Err(format!("{}: File too large", path));
         }
@@ -60,8 +75,7 @@ impl Console {
     }
 
     pub fn remove_file(&mut self, path: &str) -> bool {
-        let Some(n) = self.host.clone() else { return self.files.remove(path) };
-        let p = self.resolve(path);
+        let Some((n, p)) = self.locate(path) else { return self.files.remove(path) };
         let removed = self.cluster.kubelets.get_mut(&n).is_some_and(|k| k.fs.remove(&p).is_some());
         if removed {
             self.node_files_changed(&n);
@@ -71,9 +85,10 @@ impl Console {
 
     /// Entries directly under a directory (files and subdirectories), sorted.
     pub fn list_dir(&self, path: Option<&str>) -> Result<Vec<String>, String> {
-        let Some(n) = &self.host else { return Ok(self.files.names()) };
-        let dir = self.resolve(path.unwrap_or("."));
-        let Some(k) = self.cluster.kubelets.get(n) else { return Ok(vec![]) };
+        let Some((n, dir)) = self.locate(path.unwrap_or(".")) else {
+            return Ok(if path.is_none_or(|p| matches!(p, "." | "~" | "/root" | "/root/" | "./")) { self.files.names() } else { vec![] });
+        };
+        let Some(k) = self.cluster.kubelets.get(&n) else { return Ok(vec![]) };
         if k.fs.contains_key(&dir) {
             return Ok(vec![dir.rsplit('/').next().unwrap_or("").to_string()]);
         }
@@ -120,11 +135,17 @@ impl Console {
 
     pub fn cd(&mut self, args: &[String]) -> Out {
         let target = args.first().map(String::as_str).unwrap_or("~");
-        if self.host.is_none() {
-            return Out::ok("");
-        }
         let p = self.resolve(target);
-        let exists = p == "/" || self.cluster.kubelets.get(self.host.as_deref().unwrap_or("")).is_some_and(|k| k.fs.keys().any(|f| f.starts_with(&format!("{}/", p)))) || p == "/root";
+        let node = match self.locate(target) {
+            Some((n, _)) => n,
+            None if self.host.is_none() => {
+                // the workstation's own files live in /root
+                self.cwd = "/root".into();
+                return Out::ok("");
+            }
+            None => String::new(),
+        };
+        let exists = p == "/" || self.cluster.kubelets.get(&node).is_some_and(|k| k.fs.keys().any(|f| f.starts_with(&format!("{}/", p)))) || p == "/root";
         if !exists {
             return Out::err(format!("bash: cd: {}: No such file or directory", target));
         }
@@ -141,7 +162,7 @@ impl Console {
             Err(_) => return Out::err(format!("{}: cannot stat '{}': No such file or directory", cmd, from)),
         };
         // moving into a directory keeps the file name
-        let dest = if self.host.is_some() && self.list_dir(Some(to)).is_ok() && self.read_file(to).is_err() {
+        let dest = if self.locate(to).is_some() && self.list_dir(Some(to)).is_ok() && self.read_file(to).is_err() {
             format!("{}/{}", to.trim_end_matches('/'), from.rsplit('/').next().unwrap_or(from))
         } else {
             to.to_string()
@@ -157,7 +178,8 @@ impl Console {
 
     /// `ps aux` on a node: init, containerd, the kubelet and every container of its pods.
     pub fn ps(&self) -> Out {
-        let Some(node) = &self.host else { return Out::ok("    PID TTY          TIME CMD\n      1 pts/0    00:00:00 bash\n") };
+        // the workstation is the controlplane node (no node at all: a managed cluster's laptop)
+        let Some(node) = self.host.as_ref().or(self.cluster.control_plane.as_ref().filter(|n| self.cluster.kubelets.contains_key(*n))) else { return Out::ok("    PID TTY          TIME CMD\n      1 pts/0    00:00:00 bash\n") };
         let mut out = String::from("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n");
         let mut procs = vec![
             "/sbin/init".to_string(),

@@ -9,6 +9,7 @@ pub mod host;
 pub mod jsonpath;
 pub mod kubectl;
 pub mod net;
+pub mod sed;
 pub mod shell;
 pub mod sim_cmd;
 pub mod table;
@@ -186,6 +187,28 @@ impl Console {
         outs
     }
 
+    /// Runs one complete command line on the workstation without touching what the learner
+    /// is in the middle of (pending input, the node `ssh` took them to): lesson checks.
+    pub fn probe(&mut self, line: &str) -> Output {
+        let host = self.host.take();
+        let cwd = std::mem::replace(&mut self.cwd, "/root".into());
+        let out = self.run_block(line, true);
+        self.host = host;
+        self.cwd = cwd;
+        out
+    }
+
+    /// Reads a file on a node (`Some(name)`) or the workstation.
+    pub fn read_file_on(&self, node: Option<&str>, path: &str) -> Result<String, String> {
+        match node {
+            None => self.files.read(path),
+            Some(n) => match self.cluster.kubelets.get(n) {
+                Some(k) => k.fs.get(path).cloned().ok_or_else(|| format!("{}:{}: No such file or directory", n, path)),
+                None => Err(format!("no node {}", n)),
+            },
+        }
+    }
+
     fn run_block(&mut self, block: &str, at_eof: bool) -> Output {
         let mut text = String::new();
         // A quote left open at end of input: bash's error.
@@ -280,6 +303,12 @@ impl Console {
     /// Runs one command with its words and standard input.
     pub fn run_command(&mut self, words: &[String], stdin: &str) -> Out {
         let Some(cmd) = words.first() else { return Out::ok("") };
+        // `ETCDCTL_API=3 etcdctl …`: variable assignments before a command set its environment,
+        // which no simulated command reads (etcdctl speaks API v3 only, as etcdctl 3.4+ does)
+        let assignments = words.iter().take_while(|w| shell::is_assignment(w)).count();
+        if assignments > 0 {
+            return self.run_command(&words[assignments..], stdin);
+        }
         let args = &words[1..];
         match cmd.as_str() {
             // worker nodes have no kubeconfig for kubectl (the CKA exam's nodes)
@@ -287,7 +316,7 @@ impl Console {
             "kubectl" | "k" => kubectl::run(self, args, stdin),
             "ssh" => self.ssh(args),
             "cd" => self.cd(args),
-            "pwd" => Out::ok(format!("{}\n", if self.host.is_some() { self.cwd.as_str() } else { "/root" })),
+            "pwd" => Out::ok(format!("{}\n", self.cwd)),
             "mv" => self.mv_cp(args, false),
             "cp" => self.mv_cp(args, true),
             "touch" => {
@@ -300,7 +329,7 @@ impl Console {
             }
             "mkdir" => {
                 for d in args.iter().filter(|a| !a.starts_with('-')) {
-                    if self.host.is_some() {
+                    if self.locate_is_node(d) {
                         let _ = self.write_file(&format!("{}/.keep", d.trim_end_matches('/')), "", true);
                     }
                 }
@@ -314,7 +343,7 @@ impl Console {
             "iptables" => net::iptables(self, args),
             "hostname" => Out::ok(format!("{}\n", self.host.as_deref().unwrap_or("controlplane"))),
             "systemctl" => Out::ok(if args.iter().any(|a| a == "status") { "● kubelet.service - kubelet: The Kubernetes Node Agent\n     Loaded: loaded (/usr/lib/systemd/system/kubelet.service; enabled; preset: enabled)\n     Active: active (running)\n".to_string() } else { String::new() }),
-            "etcdctl" => etcdctl::run(&self.cluster, args),
+            "etcdctl" => etcdctl::run(&mut self.cluster, args),
             "sim" => sim_cmd::run(self, args),
             "sleep" => utils::sleep(self, args),
             "echo" => utils::echo(args),
@@ -323,8 +352,9 @@ impl Console {
             "rm" => utils::rm(self, args),
             "grep" => utils::grep(args, stdin),
             "head" | "tail" => utils::head_tail(cmd, args, stdin),
+            "sed" => sed::sed(self, args, stdin),
             "wc" => utils::wc(args, stdin),
-            "true" | "clear" => Out::ok(""),
+            "true" | "clear" | "export" | "unset" => Out::ok(""),
             "false" => Out { code: 1, ..Default::default() },
             "help" => Out::ok(utils::HELP),
             "exit" | "logout" => self.exit_host(),

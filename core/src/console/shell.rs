@@ -228,6 +228,13 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, ParseError> {
 }
 
 /// Parses one logical line (without its here-document bodies).
+/// `NAME=value`: a variable assignment (bash runs the rest of the command with it set).
+pub fn is_assignment(word: &str) -> bool {
+    let Some((name, _)) = word.split_once('=') else { return false };
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 pub fn parse(s: &str) -> Result<Line, ParseError> {
     let toks = tokenize(s)?;
     let mut line = Line::default();

@@ -65,6 +65,8 @@ pub struct Cluster {
     /// the node whose static pods run kube-scheduler and kube-controller-manager (kubeadm);
     /// None when the control plane runs off-cluster (`--empty`, as in a managed cluster)
     pub control_plane: Option<String>,
+    /// keys written with `etcdctl put` outside /registry (the apiserver's keys stay its own)
+    pub etcd_user_keys: BTreeMap<String, String>,
 }
 
 /// A safety valve against components ping-ponging writes forever at one instant.
@@ -84,6 +86,7 @@ impl Cluster {
             cursor: 0,
             node_index: 0,
             control_plane: None,
+            etcd_user_keys: BTreeMap::new(),
         };
         bootstrap::system_namespaces(&mut c);
         c.settle();

@@ -95,29 +95,44 @@ pub fn exec(c: &mut Console, words: &[String]) -> Out {
     if crate::api::str_at(&p, "/status/phase") != "Running" {
         return Out::err(format!("error: unable to upgrade connection: container not found (\"{}\")", crate::api::str_at(&p, "/spec/containers/0/name")));
     }
-    let cmd = a.rest[0].as_str();
+    in_container(c, &p, ns, pod, &a.rest, 0)
+}
+
+/// Runs a command inside the pod's container. `sh -c "…"` runs its one command (with any
+/// `VAR=value` prefix), as the study notes' `sh -c "ETCDCTL_API=3 etcdctl get …"` does.
+fn in_container(c: &mut Console, p: &serde_json::Value, ns: &str, pod: &str, rest: &[String], depth: u8) -> Out {
+    let words: Vec<String> = rest.iter().skip_while(|w| crate::console::shell::is_assignment(w)).cloned().collect();
+    let Some(cmd) = words.first().map(String::as_str) else { return Out::ok("") };
+    let a_rest = &words;
     match cmd {
-        "etcdctl" if crate::api::str_at(&p, "/metadata/labels/component") == "etcd" => crate::console::etcdctl::run(&c.cluster, &a.rest[1..]),
+        "sh" | "bash" | "/bin/sh" | "/bin/bash" if depth == 0 && a_rest.get(1).map(String::as_str) == Some("-c") => {
+            let script = a_rest.get(2).map(String::as_str).unwrap_or("");
+            match crate::console::shell::parse(script) {
+                Ok(line) if line.pipelines.len() == 1 && line.pipelines[0].commands.len() == 1 => in_container(c, p, ns, pod, &line.pipelines[0].commands[0].words, 1),
+                _ => Out { stdout: String::new(), stderr: format!("kubesim: `sh -c {:?}` inside a container is not simulated: one simple command only\ncommand terminated with exit code 126\n", script), code: 126 },
+            }
+        }
+        "etcdctl" if crate::api::str_at(p, "/metadata/labels/component") == "etcd" => crate::console::etcdctl::run(&mut c.cluster, &a_rest[1..]),
         "hostname" => Out::ok(format!("{}\n", pod)),
-        "echo" => crate::console::utils::echo(&a.rest[1..]),
+        "echo" => crate::console::utils::echo(&a_rest[1..]),
         "env" | "printenv" => Out::ok(format!("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOSTNAME={}\nKUBERNETES_SERVICE_HOST=10.96.0.1\nKUBERNETES_SERVICE_PORT=443\nKUBERNETES_SERVICE_PORT_HTTPS=443\nKUBERNETES_PORT=tcp://10.96.0.1:443\nHOME=/root\n", pod)),
-        "cat" if a.rest.get(1).map(String::as_str) == Some("/etc/hosts") => {
-            let ip = crate::api::str_at(&p, "/status/podIP");
+        "cat" if a_rest.get(1).map(String::as_str) == Some("/etc/hosts") => {
+            let ip = crate::api::str_at(p, "/status/podIP");
             Out::ok(format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{}\t{}\n", ip, pod))
         }
-        "cat" if a.rest.get(1).map(String::as_str) == Some("/etc/resolv.conf") => Out::ok(format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", ns)),
+        "cat" if a_rest.get(1).map(String::as_str) == Some("/etc/resolv.conf") => Out::ok(format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", ns)),
         "nslookup" => {
-            let Some(name) = a.rest.get(1) else { return Out { stderr: "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\ncommand terminated with exit code 1\n".into(), code: 1, ..Default::default() } };
-            let image = crate::api::str_at(&p, "/spec/containers/0/image");
+            let Some(name) = a_rest.get(1) else { return Out { stderr: "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\ncommand terminated with exit code 1\n".into(), code: 1, ..Default::default() } };
+            let image = crate::api::str_at(p, "/spec/containers/0/image");
             let old = crate::kubelet::images::normalize(image).1.starts_with("1.28");
             let (text, code) = crate::proxy::dns::nslookup(&c.cluster.api, name, ns, old);
             if code == 0 { Out::ok(text) } else { Out { stdout: text, stderr: "command terminated with exit code 1\n".into(), code: 1 } }
         }
         "ls" => Out::ok("bin\nboot\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n"),
         "curl" | "wget" => {
-            let rest: Vec<String> = a.rest[1..].to_vec();
+            let rest: Vec<String> = a_rest[1..].to_vec();
             if cmd == "curl" { crate::console::net::curl(c, &rest) } else { crate::console::net::curl(c, &rest.into_iter().filter(|x| !x.starts_with('-')).collect::<Vec<_>>()) }
         }
-        _ => Out { stdout: String::new(), stderr: format!("kubesim: `{}` inside a container is not simulated (try hostname, env, cat /etc/hosts, cat /etc/resolv.conf, ls, nslookup, curl, wget, or etcdctl in etcd-controlplane)\ncommand terminated with exit code 126\n", a.rest.join(" ")), code: 126 },
+        _ => Out { stdout: String::new(), stderr: format!("kubesim: `{}` inside a container is not simulated (try hostname, env, cat /etc/hosts, cat /etc/resolv.conf, ls, nslookup, curl, wget, or etcdctl in etcd-controlplane)\ncommand terminated with exit code 126\n", a_rest.join(" ")), code: 126 },
     }
 }

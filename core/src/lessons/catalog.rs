@@ -1,0 +1,47 @@
+//! The lessons shipped with kubesim (embedded from `static/lessons/`), in syllabus order, and
+//! the topics of the study notes they cover.
+
+use super::Lesson;
+
+/// The topics of the study notes (`shared/seeds`), in the order they are taught.
+pub const TOPICS: &[&str] = &[
+    "architecture",
+    "etcd",
+    "kube-apiserver",
+    "controller-manager",
+    "kube-scheduler",
+    "kubelet",
+    "kube-proxy",
+    "pods-yaml",
+    "labels-selectors",
+    "taints-tolerations",
+    "node-selector",
+    "node-affinity",
+    "resources",
+    "daemonsets",
+    "static-pods",
+    "manual-scheduling",
+    "multiple-schedulers",
+    "scheduler-profiles",
+];
+
+macro_rules! lessons {
+    ($($file:literal),* $(,)?) => {
+        /// (file name, contents)
+        pub const FILES: &[(&str, &str)] = &[$(($file, include_str!(concat!("../../../static/lessons/", $file)))),*];
+    };
+}
+
+lessons!(
+    "01-architecture.yaml",
+);
+
+/// Every shipped lesson, parsed. A lesson that fails to parse is a build-time bug (the lessons
+/// test parses each), so it is left out here rather than taking the app down.
+pub fn all() -> Vec<Lesson> {
+    FILES.iter().filter_map(|(_, text)| Lesson::parse(text).ok()).collect()
+}
+
+pub fn find(id: &str) -> Option<Lesson> {
+    FILES.iter().filter_map(|(_, text)| Lesson::parse(text).ok()).find(|l| l.id == id)
+}
