@@ -14,6 +14,8 @@ fn merge_key(field: &str) -> Option<&'static str> {
     Some(match field {
         "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes" | "imagePullSecrets" => "name",
         "volumeMounts" => "mountPath",
+        // a container's ports merge by containerPort, a Service's by port (ServicePort's
+        // patchMergeKey); `merge` tells them apart by what the patch's items carry
         "ports" => "containerPort",
         "conditions" => "type",
         "tolerations" | "taints" => return None,
@@ -40,6 +42,7 @@ fn merge(typ: PatchType, target: &mut Value, patch: &Value) {
                     if v.is_object() {
                         merge(typ, entry, v);
                     } else if let (PatchType::Strategic, Value::Array(pa), Some(key)) = (typ, v, merge_key(k)) {
+                        let key = if k == "ports" && !pa.iter().any(|p| p.get("containerPort").is_some()) { "port" } else { key };
                         merge_list(entry, pa, key);
                     } else {
                         *entry = v.clone();
@@ -71,6 +74,15 @@ fn merge_list(target: &mut Value, patch: &[Value], key: &str) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    // ServicePort's patchMergeKey is "port" (core/v1 types.go): patching a Service's nodePort
+    // merges into the existing port instead of adding a second, unnamed one.
+    #[test]
+    fn service_ports_merge_by_port() {
+        let mut t = json!({"spec": {"ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}]}});
+        apply(PatchType::Strategic, &mut t, &json!({"spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}}));
+        assert_eq!(t, json!({"spec": {"ports": [{"port": 80, "protocol": "TCP", "targetPort": 80, "nodePort": 30080}], "type": "NodePort"}}));
+    }
 
     #[test]
     fn merge_patch_rfc7386() {

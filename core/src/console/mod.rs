@@ -353,6 +353,23 @@ impl Console {
             "grep" => utils::grep(args, stdin),
             "head" | "tail" => utils::head_tail(cmd, args, stdin),
             "sed" => sed::sed(self, args, stdin),
+            // `… -o name | xargs kubectl delete`: the words read from standard input become
+            // arguments (no command substitution in this shell, so this is how lists flow)
+            "xargs" => {
+                let mut cmd: Vec<String> = args.to_vec();
+                if cmd.is_empty() {
+                    cmd.push("echo".into());
+                }
+                let words: Vec<String> = stdin.split_whitespace().map(str::to_string).collect();
+                if words.is_empty() && args.first().is_some_and(|a| a == "-r" || a == "--no-run-if-empty") {
+                    return Out::ok("");
+                }
+                let cmd: Vec<String> = cmd.into_iter().filter(|a| a != "-r" && a != "--no-run-if-empty").chain(words).collect();
+                if cmd.first().is_some_and(|c| c == "xargs") {
+                    return Out::err("xargs: nested xargs is not supported");
+                }
+                self.run_command(&cmd, "")
+            }
             "wc" => utils::wc(args, stdin),
             "true" | "clear" | "export" | "unset" => Out::ok(""),
             "false" => Out { code: 1, ..Default::default() },
