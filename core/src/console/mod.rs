@@ -350,7 +350,7 @@ impl Console {
             "cat" => utils::cat(self, args, stdin),
             "ls" => utils::ls(self, args),
             "rm" => utils::rm(self, args),
-            "grep" => utils::grep(args, stdin),
+            "grep" => utils::grep(args, stdin, &|f| self.read_file(f)),
             "head" | "tail" => utils::head_tail(cmd, args, stdin),
             "sed" => sed::sed(self, args, stdin),
             // `… -o name | xargs kubectl delete`: the words read from standard input become

@@ -76,23 +76,28 @@ pub fn rm(c: &mut Console, args: &[String]) -> Out {
     out
 }
 
-/// grep with POSIX-ish regular expressions (basic by default, -E extended), -i -v -c -A -B -C.
-pub fn grep(args: &[String], stdin: &str) -> Out {
+/// grep with POSIX-ish regular expressions (basic by default, -E extended), -i -v -c -A -B -C,
+/// over standard input or FILEs read with `read` (several files: lines prefixed `FILE:`).
+pub fn grep(args: &[String], stdin: &str, read: &dyn Fn(&str) -> Result<String, String>) -> Out {
     let mut invert = false;
     let mut ignore_case = false;
     let mut extended = false;
     let mut fixed = false;
     let mut count = false;
     let mut patterns: Vec<String> = vec![];
+    let mut files: Vec<String> = vec![];
+    let mut e_used = false;
+    let mut line_numbers = false;
     let (mut after, mut before) = (0usize, 0usize);
     let usage = |msg: String| Out { stderr: format!("{}Usage: grep [OPTION]... PATTERNS [FILE]...\n", msg), code: 2, ..Default::default() };
+    let mut positional: Vec<String> = vec![];
     let mut i = 0;
     let mut options_done = false;
     while i < args.len() {
         let a = args[i].as_str();
         let num = |s: &str| s.parse::<usize>().ok();
         if options_done {
-            patterns.push(a.to_string());
+            positional.push(a.to_string());
             i += 1;
             continue;
         }
@@ -102,7 +107,10 @@ pub fn grep(args: &[String], stdin: &str) -> Out {
                 i += 1;
                 let Some(v) = args.get(i) else { return usage(format!("grep: option requires an argument -- '{}'\n", &a[1..])) };
                 match a {
-                    "-e" => patterns.push(v.clone()),
+                    "-e" => {
+                        patterns.push(v.clone());
+                        e_used = true;
+                    }
                     _ => {
                         let Some(n) = num(v) else { return usage(format!("grep: {}: invalid context length argument\n", v)) };
                         if a != "-B" {
@@ -131,15 +139,22 @@ pub fn grep(args: &[String], stdin: &str) -> Out {
                         'E' => extended = true,
                         'F' => fixed = true,
                         'c' => count = true,
-                        'w' | 'n' | 'o' | 'q' | 's' | 'h' | 'H' => {}
+                        'n' => line_numbers = true,
+                        'w' | 'o' | 'q' | 's' | 'h' | 'H' => {}
                         other => return usage(format!("grep: invalid option -- '{}'\n", other)),
                     }
                 }
             }
-            _ => patterns.push(a.to_string()),
+            _ => positional.push(a.to_string()),
         }
         i += 1;
     }
+    // the first operand is the pattern unless -e gave them; the rest are files
+    let mut positional = positional.into_iter();
+    if !e_used {
+        patterns.extend(positional.next());
+    }
+    files.extend(positional);
     if patterns.is_empty() {
         return usage(String::new());
     }
@@ -152,12 +167,24 @@ pub fn grep(args: &[String], stdin: &str) -> Out {
             Err(_) => return Out { stderr: format!("grep: Invalid regular expression: {}\n", p), code: 2, ..Default::default() },
         }
     }
-    let lines: Vec<&str> = stdin.lines().collect();
+    let mut input = String::new();
+    let mut errors = String::new();
+    if files.is_empty() {
+        input = stdin.to_string();
+    }
+    for f in &files {
+        match read(f) {
+            Ok(text) if files.len() > 1 => text.lines().for_each(|l| input.push_str(&format!("{}:{}\n", f, l))),
+            Ok(text) => input = text,
+            Err(_) => errors.push_str(&format!("grep: {}: No such file or directory\n", f)),
+        }
+    }
+    let lines: Vec<&str> = input.lines().collect();
     let hit: Vec<bool> = lines.iter().map(|l| regexes.iter().any(|r| r.is_match(l)) != invert).collect();
     let matched = hit.iter().filter(|h| **h).count();
-    let code = if matched == 0 { 1 } else { 0 };
+    let code = if !errors.is_empty() { 2 } else if matched == 0 { 1 } else { 0 };
     if count {
-        return Out { stdout: format!("{}\n", matched), stderr: String::new(), code };
+        return Out { stdout: format!("{}\n", matched), stderr: errors, code };
     }
     let mut out = String::new();
     let mut last_printed: Option<usize> = None;
@@ -173,12 +200,15 @@ pub fn grep(args: &[String], stdin: &str) -> Out {
             _ => from,
         };
         for (j, line) in lines.iter().enumerate().take(to + 1).skip(start) {
+            if line_numbers {
+                out.push_str(&format!("{}{}", j + 1, if hit[j] { ':' } else { '-' }));
+            }
             out.push_str(line);
             out.push('\n');
             last_printed = Some(j);
         }
     }
-    Out { stdout: out, stderr: String::new(), code }
+    Out { stdout: out, stderr: errors, code }
 }
 
 /// POSIX basic regular expressions: `\|`, `\(`, `\)`, `\{`, `\}`, `\+`, `\?` are the operators

@@ -388,7 +388,11 @@ impl Kubelet {
             _ => 10_000,
         };
         let field = format!("spec.{}{{{}}}", if init { "initContainers" } else { "containers" }, cname);
-        let msg = format!("Failed to pull image \"{}\": failed to pull and unpack image \"docker.io/library/{}\": failed to resolve reference \"docker.io/library/{}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed", image, image, image);
+        // containerd names the image fully: docker.io/library/ for official images, the
+        // registry as given otherwise (registry.k8s.io/…)
+        let (repo, tag) = images::normalize(&image);
+        let full = if repo.split('/').next().is_some_and(|h| h.contains('.') || h.contains(':')) && repo.contains('/') { format!("{}:{}", repo, tag) } else if repo.contains('/') { format!("docker.io/{}:{}", repo, tag) } else { format!("docker.io/library/{}:{}", repo, tag) };
+        let msg = format!("Failed to pull image \"{}\": failed to pull and unpack image \"{}\": failed to resolve reference \"{}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed", image, full, full);
         api.record_event(pod, &field, "Warning", "Failed", &msg, self.source());
         api.record_event(pod, &field, "Warning", "Failed", "Error: ErrImagePull", self.source());
         let mut p = (*pod).clone();

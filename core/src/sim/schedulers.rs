@@ -64,7 +64,14 @@ impl Cluster {
             default = Some(match static_pod {
                 None => (false, vec![Profile::default_profile(DEFAULT_SCHEDULER)]),
                 Some((p, c, fs)) => match process::options(&p, &c, &self.api, &fs) {
-                    Ok(o) => (true, o.profiles),
+                    // the process runs only while its container does (a mistyped image in the
+                    // manifest leaves it in ImagePullBackOff and nothing gets scheduled)
+                    Ok(o) => {
+                        // static_pods() names it as its mirror pod: NAME-NODE
+                        let mirror = self.api.get_kind("Pod", crate::api::namespace(&p), crate::api::name(&p));
+                        let up = mirror.is_some_and(|m| running_container(&m, crate::api::str_at(&c, "/name")));
+                        (up, o.profiles)
+                    }
                     Err(_) => (false, vec![Profile::default_profile(DEFAULT_SCHEDULER)]),
                 },
             });

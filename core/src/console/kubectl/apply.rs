@@ -160,7 +160,7 @@ pub fn run(c: &mut Console, verb: Verb, words: &[String], stdin: &str) -> Out {
                 String::new()
             };
             let res = match verb {
-                Verb::Apply => apply_one(c, r, &mut obj, &ns, dry),
+                Verb::Apply => apply_one(c, r, &mut obj, &ns, dry, &source),
                 Verb::Create => create_one(c, r, &mut obj, &ns, dry, &source, a.on("save-config")),
                 Verb::Replace => replace_one(c, r, &mut obj, &ns, dry, &source, a.on("force")),
                 Verb::Delete => match super::modify::DeleteOpts::from_args(&a) {
@@ -240,12 +240,13 @@ fn replace_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry
 
 /// Client-side apply (kubectl/pkg/cmd/apply): create with the annotation, or patch the live
 /// object with the difference between the last applied and the new configuration.
-fn apply_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry: &str) -> Result<String, String> {
+fn apply_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry: &str, source: &str) -> Result<String, String> {
     with_ns(obj, r, ns);
     let name = crate::api::name(obj).to_string();
-    let context = |verb: &str| format!("error when {} \"STDIN\"", verb);
+    // errors name the file the object came from (resource.Info.Source), STDIN for `-f -`
+    let context = |verb: &str| format!("error when {} \"{}\"", verb, source);
     if r.kind == "Binding" {
-        return create_one(c, r, obj, ns, dry, "STDIN", false);
+        return create_one(c, r, obj, ns, dry, source, false);
     }
     // kubectl stores the configuration with an (emptied) annotations map and a trailing newline
     let config = {
@@ -259,7 +260,7 @@ fn apply_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry: 
     let live = if name.is_empty() { None } else { c.cluster.api.get(r, ns, &name).ok() };
     let Some(live) = live else {
         if name.is_empty() && crate::api::str_at(obj, "/metadata/generateName").is_empty() {
-            return Err("error: error when retrieving current configuration of:\nResource: \"\", GroupVersionKind: \"\"\nName: \"\", Namespace: \"\"\nfrom server for: \"STDIN\": resource name may not be empty".into());
+            return Err(format!("error: error when retrieving current configuration of:\nResource: \"\", GroupVersionKind: \"\"\nName: \"\", Namespace: \"\"\nfrom server for: \"{}\": resource name may not be empty", source));
         }
         crate::api::set_at(obj, &format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")), json!(config));
         let created = c.cluster.api.create(obj.clone(), !dry.is_empty()).map_err(|e| e.kubectl_with(Some(&context("creating"))))?;
