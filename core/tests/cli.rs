@@ -58,3 +58,38 @@ fn the_seed_picks_the_names() {
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
+
+// `kubesim lesson list` prints the shipped lessons as a table; `kubesim lesson check FILE`
+// verifies a lesson and exits 1 when a check cannot pass (a runner's convention), naming the
+// step and the check.
+#[test]
+fn lesson_list_and_check() {
+    let (out, _, code) = kubesim(&["lesson", "list"], "");
+    assert_eq!(code, 0);
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["ID", "TOPIC", "STEPS", "TITLE"]);
+    assert!(out.lines().any(|l| l.starts_with("taints-tolerations ")));
+    assert!(lines.count() >= 18);
+
+    let dir = std::env::temp_dir().join(format!("kubesim-lesson-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.yaml");
+    std::fs::write(&good, "id: demo\ntopic: pods-yaml\ntitle: {en: Demo, ko: 데모}\nintro: {en: Run a pod, ko: Pod 실행}\nsteps:\n- task: {en: Run web, ko: web 실행}\n  solution: kubectl run web --image=nginx\n  checks:\n  - pod: web\n    exists: true\n").unwrap();
+    let (out, _, code) = kubesim(&["lesson", "check", good.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{}", out);
+    assert!(out.starts_with("ok   "), "{}", out);
+    // a solution that does not do what the check asks
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "id: demo\ntopic: pods-yaml\ntitle: {en: Demo, ko: 데모}\nintro: {en: Run a pod, ko: Pod 실행}\nsteps:\n- task: {en: Run web, ko: web 실행}\n  solution: kubectl run web --image=nginx\n  checks:\n  - pod: web\n    node: controlplane\n").unwrap();
+    let (out, _, code) = kubesim(&["lesson", "check", bad.to_str().unwrap()], "");
+    assert_eq!(code, 1);
+    assert!(out.contains("FAIL") && out.contains("step 1: after the solution") && out.contains("node is"), "{}", out);
+    let (out, _, code) = kubesim(&["lesson", "check", "/nonexistent/lesson.yaml"], "");
+    assert_eq!(code, 1);
+    assert!(out.contains("FAIL /nonexistent/lesson.yaml"), "{}", out);
+    let (_, err, code) = kubesim(&["lesson", "frobnicate"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("lesson list"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

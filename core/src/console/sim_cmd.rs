@@ -34,7 +34,8 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
             }
         }
         ["seed"] => Out::ok(format!("{}\n", c.cluster.seed)),
-        ["node", "add", name, opts @ ..] => node_add(c, name, opts),
+        ["node", "add", name, opts @ ..] if !name.starts_with('-') => node_add(c, name, opts),
+        ["node", "add", ..] => Out::err("error: usage: sim node add NAME [--cpu N] [--memory Q] [--pods N] [--labels K=V,…] [--taints K=V:EFFECT,…]"),
         ["proxy", "rules", rest @ ..] => {
             if let Some(n) = rest.first() {
                 if !c.cluster.kubelets.contains_key(*n) {

@@ -4,7 +4,8 @@
 use super::{Console, Out};
 
 pub const HELP: &str = "kubesim console — a simulated Kubernetes v1.37 cluster.\n\
-Commands: kubectl (k), etcdctl, sim, echo, sleep, cat, ls, rm, grep, head, tail, wc, clear.\n\
+Commands: kubectl (k), etcdctl, sim, ssh, echo, sleep, cat, ls, cp, mv, rm, grep, sed, head, tail, wc, xargs, clear.\n\
+This terminal is the controlplane node: /etc/kubernetes/manifests is there; `ssh node01` reaches a worker.\n\
 Here-documents work: kubectl apply -f - <<EOF … EOF\n\
 `sleep 30s` advances the virtual clock; `sim time` shows it.\n";
 

@@ -34,6 +34,23 @@ macro_rules! lessons {
 
 lessons!(
     "01-architecture.yaml",
+    "02-etcd.yaml",
+    "03-kube-apiserver.yaml",
+    "04-controller-manager.yaml",
+    "05-kube-scheduler.yaml",
+    "06-kubelet.yaml",
+    "07-kube-proxy.yaml",
+    "08-pods-yaml.yaml",
+    "09-labels-selectors.yaml",
+    "10-taints-tolerations.yaml",
+    "11-node-selector.yaml",
+    "12-node-affinity.yaml",
+    "13-resources.yaml",
+    "14-daemonsets.yaml",
+    "15-static-pods.yaml",
+    "16-manual-scheduling.yaml",
+    "17-multiple-schedulers.yaml",
+    "18-scheduler-profiles.yaml",
 );
 
 /// Every shipped lesson, parsed. A lesson that fails to parse is a build-time bug (the lessons
