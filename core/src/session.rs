@@ -1,8 +1,9 @@
 //! A session as data: the starting cluster (its seed), every console input with the virtual
 //! time it was typed at, and the time reached. The simulation is deterministic, so replaying a
 //! session rebuilds the same cluster — which is how the browser saves its state and how share
-//! links will carry a scenario. The format is versioned JSON; a hostile or damaged session is
-//! refused with a message and never half-applied.
+//! links will carry a scenario. A session may start from a lesson's cluster instead of the
+//! default one. The format is versioned JSON; a hostile or damaged session is refused with a
+//! message and never half-applied.
 
 use crate::api::time::Millis;
 use crate::console::Console;
@@ -23,11 +24,18 @@ pub struct Session {
     pub steps: Vec<(Millis, String)>,
     /// the virtual time reached
     pub now: Millis,
+    /// the lesson whose starting cluster this session began from (None: the default cluster)
+    pub lesson: Option<String>,
 }
 
 impl Session {
     pub fn new(seed: u64, now: Millis) -> Session {
-        Session { seed, steps: vec![], now }
+        Session { seed, steps: vec![], now, lesson: None }
+    }
+
+    /// A session beginning at a lesson's starting cluster.
+    pub fn for_lesson(l: &crate::lessons::Lesson, now: Millis) -> Session {
+        Session { seed: l.start.seed, steps: vec![], now, lesson: Some(l.id.clone()) }
     }
 
     /// Records an input typed at `at`.
@@ -37,7 +45,11 @@ impl Session {
     }
 
     pub fn to_json(&self) -> String {
-        json!({"kubesim": VERSION, "seed": self.seed, "now": self.now, "steps": self.steps.iter().map(|(t, s)| json!([t, s])).collect::<Vec<_>>()}).to_string()
+        let mut v = json!({"kubesim": VERSION, "seed": self.seed, "now": self.now, "steps": self.steps.iter().map(|(t, s)| json!([t, s])).collect::<Vec<_>>()});
+        if let Some(l) = &self.lesson {
+            v["lesson"] = json!(l);
+        }
+        v.to_string()
     }
 
     pub fn from_json(text: &str) -> Result<Session, String> {
@@ -71,18 +83,35 @@ impl Session {
         if now < last || now - crate::sim::EPOCH > MAX_SPAN + 3_600_000 {
             return Err("the saved session's time is out of range".into());
         }
-        Ok(Session { seed, steps, now })
+        // an optional field: sessions saved before lessons existed have none
+        let lesson = match v.get("lesson") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(id)) if crate::lessons::catalog::find(id).is_some() => Some(id.clone()),
+            Some(Value::String(id)) => return Err(format!("the saved session starts from the lesson {:?}, which this kubesim does not have", id.chars().take(64).collect::<String>())),
+            Some(_) => return Err("the saved session has a malformed lesson".into()),
+        };
+        Ok(Session { seed, steps, now, lesson })
     }
 
-    /// Rebuilds the console and its cluster by replaying every step at its time.
+    /// The console this session starts from: the lesson's starting cluster or the default one.
+    pub fn start(&self) -> Console {
+        match self.lesson.as_deref().and_then(crate::lessons::catalog::find) {
+            Some(l) => l.start_console(),
+            None => Console::new(Cluster::default_cluster(self.seed)),
+        }
+    }
+
+    /// Rebuilds the console and its cluster by replaying every step at its time. Each step is
+    /// fed as typed — line by line, a here-document waiting for its end across steps — as the
+    /// browser's terminal does.
     pub fn replay(&self) -> Console {
-        let mut c = Console::new(Cluster::default_cluster(self.seed));
+        let mut c = self.start();
         for (t, input) in &self.steps {
             let d = t - c.cluster.now();
             if d > 0 {
                 c.cluster.advance(d);
             }
-            let _ = c.exec(input);
+            let _ = c.type_text(input);
         }
         let d = self.now - c.cluster.now();
         if d > 0 {
@@ -118,6 +147,32 @@ mod tests {
         let replayed = back.replay();
         let dump = |c: &Console| c.cluster.api.store.snapshot_at(i64::MAX).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>();
         assert_eq!(dump(&replayed), dump(&live));
+    }
+
+    // A session begun from a lesson replays from that lesson's starting cluster (its setup
+    // included), and a here-document typed over several inputs waits for its end, as in a
+    // terminal.
+    #[test]
+    fn lesson_sessions_replay_from_the_lesson() {
+        let lesson = crate::lessons::catalog::find("taints-tolerations").unwrap();
+        let mut live = lesson.start_console();
+        let mut s = Session::for_lesson(&lesson, live.cluster.now());
+        for input in ["kubectl apply -f - <<EOF", "apiVersion: v1\nkind: Pod", "metadata:\n  name: typed\nspec:\n  containers:\n  - name: c\n    image: nginx", "EOF"] {
+            s.record(live.cluster.now(), input);
+            let _ = live.type_text(input);
+        }
+        assert!(live.cluster.api.get_kind("Pod", "default", "typed").is_some());
+        live.cluster.advance(5_000);
+        s.now = live.cluster.now();
+        let back = Session::from_json(&s.to_json()).unwrap();
+        assert_eq!(back.lesson.as_deref(), Some("taints-tolerations"));
+        let replayed = back.replay();
+        let dump = |c: &Console| c.cluster.api.store.snapshot_at(i64::MAX).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>();
+        assert_eq!(dump(&replayed), dump(&live));
+        // the lesson's setup tainted node02
+        assert!(dump(&replayed).iter().any(|l| l.starts_with("/registry/minions/node02=") && l.contains("dedicated")));
+        let unknown = s.to_json().replace("taints-tolerations", "no-such-lesson");
+        assert!(Session::from_json(&unknown).unwrap_err().contains("\"no-such-lesson\""));
     }
 
     #[test]

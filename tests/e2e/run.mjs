@@ -181,6 +181,83 @@ try {
     await bad.close();
   });
 
+  await check('a here-document typed line by line waits at a > prompt, then applies', async () => {
+    for (const line of ['kubectl apply -f - <<EOF', 'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: typed', 'spec:', '  containers:', '  - name: c', '    image: nginx']) {
+      await run(line);
+    }
+    const p = await page.innerText('#prompt');
+    if (p.trim() !== '>') throw new Error(`prompt while the here-document is open: ${p}`);
+    await run('EOF');
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('pod/typed created'), null, { timeout: 10000 });
+    if ((await page.innerText('#prompt')).trim() !== '$') throw new Error('prompt did not return to $');
+  });
+
+  await check('a lesson is completed through the UI: a check fails, the work is done, every check passes', async () => {
+    await page.click('#lessons-tab');
+    await page.click('.lesson-pick[data-id="kube-proxy"]');
+    await page.waitForSelector('#lesson-task', { timeout: 10000 });
+    // the lesson starts from its own cluster: the earlier pods are gone
+    await page.waitForFunction(() => !document.querySelector('.pod[data-pod="typed"]'), null, { timeout: 5000 });
+    const stepText = async () => page.innerText('#lesson-step');
+    if (!(await stepText()).includes('1/3')) throw new Error(await stepText());
+    // nothing done yet: Check says so
+    await page.click('#lesson-check');
+    await page.waitForSelector('#lesson-results li.fail', { timeout: 5000 });
+    // the hint and the solution are behind clicks
+    if (await page.$('.lesson-hints li')) throw new Error('hint shown before asking');
+    await page.click('#lesson-hint');
+    await page.waitForSelector('.lesson-hints li', { timeout: 2000 });
+    const steps = [
+      ['kubectl create deployment web --image=nginx --replicas=2', 'kubectl expose deployment web --port=80', 'sleep 10'],
+      [`kubectl get svc web -o jsonpath='{.spec.clusterIP}' > /root/web-ip.txt`],
+      [`kubectl patch svc web -p '{"spec":{"type":"NodePort","ports":[{"port":80,"nodePort":30080}]}}'`],
+    ];
+    for (let i = 0; i < steps.length; i++) {
+      for (const cmd of steps[i]) await run(cmd);
+      await page.click('#lesson-check');
+      await page.waitForSelector('#lesson-passed', { timeout: 10000 }).catch(async () => {
+        throw new Error(`step ${i + 1}: ${await page.innerText('#lessons')}`);
+      });
+      await page.click('#lesson-next');
+    }
+    await page.waitForSelector('#lesson-finished', { timeout: 5000 });
+    // progress is kept: the list marks the lesson done after a reload
+    await page.reload();
+    await page.waitForSelector('#lesson-finished', { timeout: 20000 });
+    await page.click('#lesson-back');
+    const row = await page.innerText('.lesson-list li:has(.lesson-pick[data-id="kube-proxy"])');
+    if (!row.includes('✓')) throw new Error(`list row: ${row}`);
+  });
+
+  await check('the interface and lessons switch to Korean', async () => {
+    await page.click('#lang');
+    await page.waitForFunction(() => document.querySelector('#lessons-tab')?.innerText.includes('레슨'), null, { timeout: 5000 });
+    await page.click('.lesson-pick[data-id="taints-tolerations"]');
+    await page.waitForSelector('#lesson-title', { timeout: 10000 });
+    const title = await page.innerText('#lesson-title');
+    if (title !== 'Taint와 Toleration') throw new Error(`title: ${title}`);
+    const task = await page.innerText('#lesson-task');
+    if (!task.includes('Taint를 추가하세요')) throw new Error(`task: ${task}`);
+    // the lesson's setup ran: node02 carries its taint
+    await page.waitForSelector('.node[data-node="node02"] .taint', { timeout: 5000 });
+    await page.screenshot({ path: join(out, 'lesson.png') });
+    await page.click('#lang');
+  });
+
+  await check('a #lesson= link opens that lesson; an unknown one says so', async () => {
+    const base = page.url().split('#')[0];
+    const opened = await browser.newPage();
+    opened.on('pageerror', (e) => errors.push(String(e)));
+    await opened.goto(base + '#lesson=static-pods');
+    await opened.waitForSelector('#lesson-title', { timeout: 20000 });
+    const title = await opened.innerText('#lesson-title');
+    if (!/Static/.test(title)) throw new Error(`title: ${title}`);
+    await opened.goto(base + '#lesson=no-such-lesson');
+    await opened.reload();
+    await opened.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('does not have'), null, { timeout: 10000 });
+    await opened.close();
+  });
+
   await check('no page errors', async () => {
     if (errors.length) throw new Error(errors.join('\n'));
   });

@@ -26,13 +26,13 @@ fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Op
 }
 
 #[component]
-pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection) -> impl IntoView {
+pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection, lang: RwSignal<kubesim::lessons::Lang>) -> impl IntoView {
     let memo = StoredValue::new_local(None);
     view! {
         <aside class="inspector" id="inspector">
             {move || {
                 let Some((ns, name)) = selected.get() else {
-                    return view! { <p class="hint">"Select a pod to see where it runs and why the scheduler put it there."</p> }.into_any();
+                    return view! { <p class="hint">{crate::i18n::t(lang.get(), "select-pod")}</p> }.into_any();
                 };
                 let pod = state.with(|s| s.nodes.iter().flat_map(|n| n.pods.iter().map(move |p| (Some(n.name.clone()), p.clone()))).chain(s.pending.iter().map(|p| (None, p.clone()))).find(|(_, p)| p.namespace == ns && p.name == name));
                 let Some((node, pod)) = pod else {

@@ -7,14 +7,19 @@ use kubesim::sim::Cluster;
 use kubesim::view::{snapshot, ClusterView, PodView};
 use leptos::prelude::*;
 
+mod i18n;
 mod inspector;
+mod lessons;
 pub mod panic;
+use i18n::t;
 use inspector::{Inspector, Selection};
+use kubesim::lessons::{catalog, Lang, Lesson};
 
-/// One console entry as shown on screen.
+/// One console entry as shown on screen: what was typed after which prompt, and what came back.
 #[derive(Clone, Debug, PartialEq)]
 struct Entry {
     id: usize,
+    prompt: String,
     input: String,
     text: String,
     error: bool,
@@ -26,7 +31,18 @@ const DEFAULT_SEED: u64 = 1;
 /// Where the session is kept between visits.
 const STORAGE_KEY: &str = "kubesim.session";
 
-fn storage() -> Option<web_sys::Storage> {
+/// The interface language: chosen before, or the browser's.
+const LANG_KEY: &str = "kubesim.lang";
+
+fn initial_lang() -> Lang {
+    if let Some(l) = storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten()).and_then(|l| Lang::parse(&l)) {
+        return l;
+    }
+    let nav = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+    if nav.starts_with("ko") { Lang::Ko } else { Lang::En }
+}
+
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
@@ -43,14 +59,28 @@ pub fn App() -> impl IntoView {
     };
     // a share link (#s1.…) wins over the saved session; a bad one leaves that untouched
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-    let (restored, notice) = if hash.len() > 1 {
+    let forget_link = || {
+        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+            let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+    };
+    // `#lesson=ID`: that lesson from its start
+    let linked_lesson = hash.strip_prefix("#lesson=").map(|id| catalog::find(id).ok_or_else(|| id.chars().take(64).collect::<String>()));
+    let (restored, notice) = if let Some(found) = linked_lesson {
+        forget_link();
+        match found {
+            Ok(l) => (Some(Session::for_lesson(&l, l.start_console().cluster.now())), None),
+            Err(id) => {
+                let (s, _) = stored();
+                (s, Some(format!("The link names the lesson {:?}, which this kubesim does not have. Your cluster is unchanged.", id)))
+            }
+        }
+    } else if hash.len() > 1 {
         match kubesim::session::from_link(&hash) {
             Ok(s) => {
                 // the link has been used: reloading now continues from the saved state
-                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-                    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-                }
+                forget_link();
                 (Some(s), Some("Opened the scenario from the link.".to_string()))
             }
             Err(e) => {
@@ -69,6 +99,10 @@ pub fn App() -> impl IntoView {
             (c, Session::new(DEFAULT_SEED, now))
         }
     };
+    let active: RwSignal<Option<Lesson>> = RwSignal::new(start_session.lesson.as_deref().and_then(catalog::find));
+    let lang = RwSignal::new(initial_lang());
+    // the right-hand panel: the lesson (when following one) or the pod inspector
+    let side_lessons = RwSignal::new(active.get_untracked().is_some());
     let console = StoredValue::new_local(start_console);
     let session = StoredValue::new_local(start_session);
     let save = move || {
@@ -86,29 +120,32 @@ pub fn App() -> impl IntoView {
     let prompt = RwSignal::new(String::from("$"));
     let next_id = StoredValue::new(0usize);
     let selected: Selection = RwSignal::new(None);
+    // choosing a pod shows the inspector
+    Effect::new(move |_| {
+        if selected.with(Option::is_some) {
+            side_lessons.set(false);
+        }
+    });
     let refresh = move || view_state.set(console.with_value(|c| snapshot(&c.cluster)));
 
+    // Text typed (or pasted) at the prompt: fed line by line, as a terminal does — an open
+    // here-document waits for its end at a `>` prompt.
     let run_text = move |text: String| {
         let now = console.with_value(|c| c.cluster.now());
         session.update_value(|s| s.record(now, &text));
-        let outs = console.try_update_value(|c| c.exec(&text)).unwrap_or_default();
+        let shown_prompt = prompt.get_untracked();
+        let outs = console.try_update_value(|c| c.type_text(&text)).unwrap_or_default();
         save();
         entries.update(|es| {
-            if outs.is_empty() {
-                let id = next_id.get_value();
-                next_id.set_value(id + 1);
-                es.push(Entry { id, input: text.clone(), text: String::new(), error: false });
-            }
-            for o in outs {
-                let id = next_id.get_value();
-                next_id.set_value(id + 1);
-                es.push(Entry { id, input: o.input, text: o.text, error: o.error });
-            }
+            let id = next_id.get_value();
+            next_id.set_value(id + 1);
+            let error = outs.last().is_some_and(|o| o.error);
+            es.push(Entry { id, prompt: shown_prompt, input: text.clone(), text: outs.into_iter().map(|o| o.text).collect(), error });
             // keep the scrollback bounded
             let excess = es.len().saturating_sub(500);
             es.drain(..excess);
         });
-        prompt.set(console.with_value(|c| c.host().map(|h| format!("root@{}:~#", h)).unwrap_or_else(|| "$".into())));
+        prompt.set(console.with_value(|c| if c.needs_more() { ">".to_string() } else { c.host().map(|h| format!("root@{}:~#", h)).unwrap_or_else(|| "$".into()) }));
         refresh();
         // keep the newest output in view, as a terminal does
         request_animation_frame(|| {
@@ -166,27 +203,51 @@ pub fn App() -> impl IntoView {
         save();
         refresh();
     };
-    // "Reset": the default cluster again, and nothing saved
+    // A fresh start: a lesson's starting cluster, or the default one ("reset")
+    let start_over = move |lesson: Option<Lesson>| {
+        let docs = console.with_value(|c| c.explain_docs.clone());
+        let (mut fresh, s) = match &lesson {
+            Some(l) => {
+                let c = l.start_console();
+                let now = c.cluster.now();
+                (c, Session::for_lesson(l, now))
+            }
+            None => {
+                let c = Console::new(Cluster::default_cluster(DEFAULT_SEED));
+                let now = c.cluster.now();
+                (c, Session::new(DEFAULT_SEED, now))
+            }
+        };
+        fresh.explain_docs = docs;
+        console.set_value(fresh);
+        session.set_value(s);
+        entries.set(vec![]);
+        prompt.set("$".into());
+        selected.set(None);
+        active.set(lesson);
+        save();
+        refresh();
+    };
     let reset = move |_| {
         if let Some(st) = storage() {
             let _ = st.remove_item(STORAGE_KEY);
         }
-        let docs = console.with_value(|c| c.explain_docs.clone());
-        let mut fresh = Console::new(Cluster::default_cluster(DEFAULT_SEED));
-        fresh.explain_docs = docs;
-        let now = fresh.cluster.now();
-        console.set_value(fresh);
-        session.set_value(Session::new(DEFAULT_SEED, now));
-        entries.set(vec![]);
-        prompt.set("$".into());
-        selected.set(None);
-        refresh();
+        start_over(None);
     };
+    // opening a lesson starts its cluster; leaving keeps the cluster as it is
+    let open_lesson = Callback::new(move |id: Option<String>| match id.as_deref().and_then(catalog::find) {
+        Some(l) => {
+            start_over(Some(l));
+            side_lessons.set(true);
+        }
+        None => active.set(None),
+    });
+    let run_cb = Callback::new(move |text: String| run_text(text));
     if let Some(n) = notice {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
         let error = !n.starts_with("Opened");
-        entries.update(|es| es.push(Entry { id, input: "# session".into(), text: format!("{}\n", n), error }));
+        entries.update(|es| es.push(Entry { id, prompt: "#".into(), input: "session".into(), text: format!("{}\n", n), error }));
     }
     // "Share": a link whose fragment (never sent to a server) holds the whole scenario
     let share_url = RwSignal::new(String::new());
@@ -209,6 +270,13 @@ pub fn App() -> impl IntoView {
                 <button id="step" class="tool" on:click=step title="advance to the next event">"step"</button>
                 <button id="reset" class="tool" on:click=reset title="start again from the default cluster">"reset"</button>
                 <button id="share" class="tool" on:click=share title="a link that rebuilds this cluster">"share"</button>
+                <button id="lessons-tab" class="tool" class:on=move || side_lessons.get() on:click=move |_| side_lessons.set(true)>{move || t(lang.get(), "lessons")}</button>
+                <button id="inspector-tab" class="tool" class:on=move || !side_lessons.get() on:click=move |_| side_lessons.set(false)>{move || t(lang.get(), "inspector")}</button>
+                <button id="lang" class="tool" title="English / 한국어" on:click=move |_| {
+                    let next = if lang.get_untracked() == Lang::En { Lang::Ko } else { Lang::En };
+                    lang.set(next);
+                    if let Some(st) = storage() { let _ = st.set_item(LANG_KEY, next.code()); }
+                }>{move || if lang.get() == Lang::En { "한국어" } else { "English" }}</button>
                 {move || (!share_url.get().is_empty()).then(|| view! {
                     <input id="share-link" class="share-link" readonly=true prop:value=move || share_url.get() on:focus=move |ev| {
                         use wasm_bindgen::JsCast;
@@ -226,13 +294,17 @@ pub fn App() -> impl IntoView {
             <main class="cluster" id="cluster">
                 <ClusterList state=view_state selected=selected bind=bind />
             </main>
-            <Inspector console=console state=view_state selected=selected />
+            {move || if side_lessons.get() {
+                view! { <lessons::LessonPanel console=console lang=lang active=active open=open_lesson run=run_cb /> }.into_any()
+            } else {
+                view! { <Inspector console=console state=view_state selected=selected lang=lang /> }.into_any()
+            }}
             <section class="console" id="console">
                 <div class="scrollback" id="scrollback">
                     <For each=move || entries.get() key=|e| e.id children=move |e: Entry| {
                         view! {
                             <div class="entry">
-                                <pre class="cmd">{format!("$ {}", e.input)}</pre>
+                                <pre class="cmd">{format!("{} {}", e.prompt, e.input)}</pre>
                                 <pre class=if e.error { "out error" } else { "out" }>{e.text}</pre>
                             </div>
                         }

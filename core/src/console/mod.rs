@@ -209,6 +209,16 @@ impl Console {
         }
     }
 
+    /// Text typed into a terminal (one line, or a paste of several): each line is fed in turn
+    /// and nothing is forced to end — an open here-document or quote waits for the next input,
+    /// as bash does with its `>` prompt.
+    pub fn type_text(&mut self, text: &str) -> Vec<Output> {
+        if text.len() > MAX_INPUT_BYTES {
+            return vec![Output { input: String::new(), text: format!("error: input of {} bytes refused: the console accepts at most {} bytes at once\n", text.len(), MAX_INPUT_BYTES), error: true }];
+        }
+        text.split('\n').filter_map(|l| self.feed_line(l.strip_suffix('\r').unwrap_or(l))).collect()
+    }
+
     fn run_block(&mut self, block: &str, at_eof: bool) -> Output {
         let mut text = String::new();
         // A quote left open at end of input: bash's error.
