@@ -110,11 +110,13 @@ pub struct Kubelet {
     /// the control-plane binaries the static pods run, and the manifests' fingerprint they
     /// were read from (parsing YAML on every check is the simulation's hot spot otherwise)
     components: std::cell::RefCell<(u64, Vec<String>)>,
+    /// pods whose timers fired while the kubelet was stopped
+    missed: BTreeSet<String>,
 }
 
 impl Kubelet {
     pub fn new(node: &str, index: u32) -> Self {
-        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new(), fs: default_files(), components: Default::default() }
+        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new(), fs: default_files(), components: Default::default(), missed: BTreeSet::new() }
     }
 
     pub fn internal_ip(&self) -> String {
@@ -289,6 +291,10 @@ impl Kubelet {
 
     pub fn on_timer(&mut self, api: &mut ApiServer, pod_uid: Option<&str>, timers: &mut Timers) {
         if !self.running {
+            // what was due while the kubelet was down happens when it comes back
+            if let Some(uid) = pod_uid {
+                self.missed.insert(uid.to_string());
+            }
             return;
         }
         match pod_uid {
@@ -311,6 +317,12 @@ impl Kubelet {
                 continue;
             }
             self.on_pod_event(api, &ev, timers);
+        }
+        // pod work that fell due during the outage (a grace period ending, a pull finishing)
+        for uid in std::mem::take(&mut self.missed) {
+            if self.pods.contains_key(&uid) {
+                timers.at(api.now, Wake::Kubelet { node: self.node.clone(), pod_uid: Some(uid) });
+            }
         }
         // the pods marked not ready during the outage are ready again
         for (uid, rt) in &self.pods {

@@ -347,10 +347,12 @@ pub fn node_roles(v: &Value) -> String {
 
 pub fn node_status(v: &Value) -> String {
     let ready = v.pointer("/status/conditions").and_then(Value::as_array).into_iter().flatten().find(|c| str_at(c, "/type") == "Ready").map(|c| str_at(c, "/status").to_string());
+    // printers.go printNode: "Ready" when True, "NotReady" for False *and* Unknown (a node the
+    // node controller lost), "Unknown" only when there is no Ready condition at all
     let mut s = match ready.as_deref() {
         Some("True") => "Ready".to_string(),
-        Some("False") => "NotReady".to_string(),
-        _ => "Unknown".to_string(),
+        Some(_) => "NotReady".to_string(),
+        None => "Unknown".to_string(),
     };
     if v.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true) {
         s.push_str(",SchedulingDisabled");
