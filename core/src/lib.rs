@@ -10,6 +10,7 @@ pub mod lessons;
 pub mod proxy;
 pub mod scheduler;
 pub mod session;
+pub mod soak;
 pub mod sim;
 pub mod store;
 pub mod view;

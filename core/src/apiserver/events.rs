@@ -10,7 +10,27 @@ pub struct Source<'a> {
     pub host: Option<&'a str>,
 }
 
+/// kube-apiserver's --event-ttl default: an event expires an hour after it was last written.
+pub const EVENT_TTL: crate::api::time::Millis = 3_600_000;
+
 impl ApiServer {
+    /// Deletes the events whose TTL ran out (etcd's lease on each event write does this
+    /// upstream; kube-apiserver attaches one of --event-ttl).
+    pub fn expire_events(&mut self) {
+        let events = crate::api::resources::by_kind("Event").expect("events are served");
+        let prefix = events.prefix(None);
+        let cutoff = self.now - EVENT_TTL;
+        let expired: Vec<String> = self
+            .store
+            .range(&prefix)
+            .filter(|(_, e)| crate::api::time::parse_rfc3339(crate::api::str_at(&e.value, "/lastTimestamp")).or_else(|| crate::api::time::parse_rfc3339(crate::api::str_at(&e.value, "/metadata/creationTimestamp"))).is_some_and(|t| t <= cutoff))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in expired {
+            let _ = self.store.delete(&k, None);
+        }
+    }
+
     /// Records an event about `obj` (fieldPath like `spec.containers{nginx}` or "").
     pub fn record_event(&mut self, obj: &Value, field_path: &str, typ: &str, reason: &str, message: &str, source: Source) {
         let ns = match crate::api::namespace(obj) {

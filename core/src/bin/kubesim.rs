@@ -12,7 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use kubesim::sim::Cluster;
 use std::io::{BufRead, Write};
 
-const USAGE: &str = "usage: kubesim [--seed N] [--empty] [FILE]\n       kubesim lesson list\n       kubesim lesson check [FILE ...]\n       kubesim bench schedule --nodes N --pods P [--score-all] [--seed N]\n       kubesim --help";
+const USAGE: &str = "usage: kubesim [--seed N] [--empty] [FILE]\n       kubesim lesson list\n       kubesim lesson check [FILE ...]\n       kubesim bench schedule --nodes N --pods P [--score-all] [--seed N]\n       kubesim bench soak --nodes N --hours H [--seed N]\n       kubesim --help";
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -141,8 +141,10 @@ fn lesson(args: &[String]) -> i32 {
 fn bench(args: &[String]) {
     let mut opts = kubesim::bench::Options { nodes: 5000, pods: 10000, score_all: false, seed: 1 };
     let mut it = args.iter();
-    if it.next().map(String::as_str) != Some("schedule") {
-        usage_error("bench: the only benchmark is `schedule`");
+    match it.next().map(String::as_str) {
+        Some("schedule") => {}
+        Some("soak") => return soak(&args[1..]),
+        _ => usage_error("bench: `schedule` or `soak`"),
     }
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -167,6 +169,44 @@ fn bench(args: &[String]) {
     if let Some(kib) = peak_rss_kib() {
         println!("peak memory: {} MiB (VmHWM)", kib / 1024);
     }
+}
+
+/// `kubesim bench soak --nodes N --hours H`: churn through the console for H virtual hours,
+/// printing each hour's store size, history length and memory.
+fn soak(args: &[String]) {
+    let mut o = kubesim::soak::SoakOptions { nodes: 1000, hours: 24, seed: 1 };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut num = |what: &str| -> u64 { it.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage_error(&format!("{} needs a non-negative integer", what))) };
+        match a.as_str() {
+            "--nodes" => o.nodes = num("--nodes") as usize,
+            "--hours" => o.hours = num("--hours") as u32,
+            "--seed" => o.seed = num("--seed"),
+            other => usage_error(&format!("unknown flag {}", other)),
+        }
+    }
+    let start = std::time::Instant::now();
+    println!("soak: {} nodes, {} virtual hours, a change every virtual minute", o.nodes, o.hours);
+    let r = kubesim::soak::soak(&o, |h| {
+        println!(
+            "hour {:>3}: {:>7} objects ({} pods, {} events), {:>8} changes of history kept, {:>6.1} s wall, {} MiB resident",
+            h.hour,
+            h.objects,
+            h.pods,
+            h.events,
+            h.history,
+            start.elapsed().as_secs_f64(),
+            rss_kib().unwrap_or(0) / 1024
+        );
+    });
+    println!("saved session: {} steps, {} bytes (budget {} bytes)", r.steps, r.session_bytes, kubesim::session::MAX_BYTES);
+    println!("finished hour {} in {:.1} s; peak memory {} MiB (VmHWM)", r.last.hour, start.elapsed().as_secs_f64(), peak_rss_kib().unwrap_or(0) / 1024);
+}
+
+/// The process's current resident set (Linux), in KiB.
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The process's peak resident set (Linux), in KiB.

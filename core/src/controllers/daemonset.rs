@@ -19,6 +19,9 @@ pub struct DaemonSetController {
     queue: BTreeSet<(String, String)>,
     /// nodes changed: every DaemonSet looks again
     all: bool,
+    /// what of each node decides where daemon pods go (labels, taints): a status report or a
+    /// heartbeat changes neither and is ignored, as upstream's shouldIgnoreNodeUpdate does
+    nodes: std::collections::HashMap<String, String>,
 }
 
 impl DaemonSetController {
@@ -28,7 +31,16 @@ impl DaemonSetController {
             "DaemonSet" if ev.typ == EventType::Put => {
                 self.queue.insert((crate::api::namespace(v).to_string(), crate::api::name(v).to_string()));
             }
-            "Node" => self.all = true,
+            "Node" if ev.typ == EventType::Delete => {
+                self.nodes.remove(crate::api::name(v));
+                self.all = true;
+            }
+            "Node" => {
+                let print = format!("{}{}", v.pointer("/metadata/labels").map(|l| l.to_string()).unwrap_or_default(), v.pointer("/spec/taints").map(|t| t.to_string()).unwrap_or_default());
+                if self.nodes.insert(crate::api::name(v).to_string(), print.clone()).as_ref() != Some(&print) {
+                    self.all = true;
+                }
+            }
             "Pod" => {
                 if let Some(o) = v.pointer("/metadata/ownerReferences").and_then(Value::as_array).and_then(|o| o.iter().find(|r| r.get("kind").and_then(Value::as_str) == Some("DaemonSet"))) {
                     self.queue.insert((crate::api::namespace(v).to_string(), o.get("name").and_then(Value::as_str).unwrap_or("").to_string()));

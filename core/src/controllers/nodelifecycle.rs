@@ -74,9 +74,15 @@ fn monitor(api: &mut ApiServer) {
         let heartbeat = ts(ready.get("lastHeartbeatTime")).unwrap_or(0);
         let lease = api.get_kind("Lease", "kube-node-lease", &name).and_then(|l| l.pointer("/spec/renewTime").and_then(Value::as_str).and_then(parse_rfc3339)).unwrap_or(0);
         let probe = heartbeat.max(lease);
-        let mut n = (*node).clone();
         let status = ready.get("status").and_then(Value::as_str).unwrap_or("");
-        if status != "Unknown" && now - probe > NODE_MONITOR_GRACE_PERIOD_MS {
+        let lost = status != "Unknown" && now - probe > NODE_MONITOR_GRACE_PERIOD_MS;
+        let tainted = |key: &str| node.pointer("/spec/taints").and_then(Value::as_array).is_some_and(|ts| ts.iter().any(|t| t.get("key").and_then(Value::as_str) == Some(key)));
+        // the common case, checked without copying the node: healthy and untainted
+        if !lost && status == "True" && !tainted(UNREACHABLE) && !tainted(NOT_READY) {
+            continue;
+        }
+        let mut n = (*node).clone();
+        if lost {
             for c in n.pointer_mut("/status/conditions").and_then(Value::as_array_mut).into_iter().flatten() {
                 c["status"] = json!("Unknown");
                 c["reason"] = json!("NodeStatusUnknown");
@@ -146,12 +152,21 @@ fn evict(api: &mut ApiServer) -> Option<Millis> {
     let now = api.now;
     let pod_res = crate::api::resources::by_kind("Pod").expect("served");
     let mut next: Option<Millis> = None;
-    let nodes = api.list_kind("Node", None);
+    // only nodes with NoExecute taints can evict anything
+    let nodes: std::collections::HashMap<String, std::sync::Arc<Value>> = api
+        .list_kind("Node", None)
+        .into_iter()
+        .filter(|n| n.pointer("/spec/taints").and_then(Value::as_array).is_some_and(|ts| ts.iter().any(|t| t.get("effect") == Some(&json!("NoExecute")))))
+        .map(|n| (crate::api::name(&n).to_string(), n))
+        .collect();
+    if nodes.is_empty() {
+        return None;
+    }
     for p in api.list_kind("Pod", None) {
         if p.pointer("/metadata/deletionTimestamp").is_some() {
             continue;
         }
-        let Some(node) = nodes.iter().find(|n| crate::api::name(n) == crate::api::str_at(&p, "/spec/nodeName")) else { continue };
+        let Some(node) = nodes.get(crate::api::str_at(&p, "/spec/nodeName")) else { continue };
         let tols: Vec<&Value> = p.pointer("/spec/tolerations").and_then(Value::as_array).into_iter().flatten().collect();
         let mut deadline: Option<Millis> = None;
         let mut forever = true;

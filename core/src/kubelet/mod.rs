@@ -112,11 +112,13 @@ pub struct Kubelet {
     components: std::cell::RefCell<(u64, Vec<String>)>,
     /// pods whose timers fired while the kubelet was stopped
     missed: BTreeSet<String>,
+    /// the static pod directory's fingerprint at the last sync from the heartbeat
+    static_synced: u64,
 }
 
 impl Kubelet {
     pub fn new(node: &str, index: u32) -> Self {
-        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new(), fs: default_files(), components: Default::default(), missed: BTreeSet::new() }
+        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new(), fs: default_files(), components: Default::default(), missed: BTreeSet::new(), static_synced: 0 }
     }
 
     pub fn internal_ip(&self) -> String {
@@ -351,7 +353,13 @@ impl Kubelet {
             self.last_status_report = api.now;
         }
         node_status::renew_lease(self, api);
-        self.sync_static_pods(api);
+        // the kubelet re-reads staticPodPath (every 20 s upstream); only a change there needs a
+        // sync here (a deleted mirror pod is recreated when its deletion is seen)
+        let print = self.static_fingerprint();
+        if print != self.static_synced {
+            self.sync_static_pods(api);
+            self.static_synced = print;
+        }
     }
 
     fn step_pod(&mut self, api: &mut ApiServer, uid: &str, timers: &mut Timers) {

@@ -108,6 +108,21 @@ impl Kubelet {
     }
 
     /// Whether a static pod runs the given control-plane binary (kube-scheduler …).
+    /// The static pod directory (staticPodPath and every file in it), fingerprinted (FNV-1a).
+    pub fn static_fingerprint(&self) -> u64 {
+        let dir = format!("{}/", self.static_pod_path().trim_end_matches('/'));
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in dir.bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for (path, content) in self.fs.range(dir.clone()..).take_while(|(p, _)| p.starts_with(&dir)) {
+            for b in path.bytes().chain([0u8]).chain(content.bytes()) {
+                h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        h
+    }
+
     pub fn runs_component(&self, binary: &str) -> bool {
         // the kubelet config (staticPodPath) and the manifests, fingerprinted
         let dir = format!("{}/", self.static_pod_path().trim_end_matches('/'));

@@ -60,9 +60,14 @@ pub struct Cache {
 
 impl Cache {
     /// Replays the store's log up to `revision` (a fresh scheduler's list + watch).
+    /// After compaction the replay starts from the objects alive at the compaction point, in
+    /// their creation order (as the live cache holds nodes).
     pub fn at_revision(store: &Store, revision: i64) -> Cache {
         let mut c = Cache::default();
-        for ev in store.events_since(0).iter().take_while(|e| e.revision <= revision) {
+        for (key, value) in store.base_in_creation_order() {
+            c.apply(&WatchEvent { revision: store.compacted(), typ: EventType::Put, key: key.clone(), value: value.clone(), created: true });
+        }
+        for ev in store.events_since(store.compacted()).iter().take_while(|e| e.revision <= revision) {
             c.apply(ev);
         }
         c

@@ -298,6 +298,10 @@ impl Schedulers {
     /// and scores.
     pub fn explain(&self, store: &Store, ns: &str, name: &str) -> Option<Explanation> {
         let (s, a) = self.attempt(ns, name)?;
+        // the cluster as the attempt saw it is gone once the history is compacted past it
+        if a.revision < store.compacted() {
+            return None;
+        }
         let profile = s.profiles.get(a.profile)?;
         let cache = Cache::at_revision(store, a.revision);
         let pod_json = store.snapshot_at(a.revision).into_values().find(|v| crate::api::kind(v) == "Pod" && crate::api::namespace(v) == ns && crate::api::name(v) == name)?;

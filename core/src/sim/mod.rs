@@ -29,7 +29,15 @@ pub enum Wake {
     Scheduler,
     /// a controller's requeue-after
     Controller(&'static str),
+    /// kube-apiserver's housekeeping every 5 minutes: expired events go, etcd is compacted
+    Housekeeping,
 }
+
+/// kube-apiserver compacts etcd every 5 minutes (--etcd-compaction-interval).
+pub const HOUSEKEEPING_MS: Millis = 300_000;
+/// How much history kubesim keeps (for explanations of past scheduling attempts and
+/// rebuilding earlier states): compaction keeps the last hour.
+pub const HISTORY_MS: Millis = 3_600_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Timer {
@@ -67,6 +75,8 @@ pub struct Cluster {
     pub control_plane: Option<String>,
     /// keys written with `etcdctl put` outside /registry (the apiserver's keys stay its own)
     pub etcd_user_keys: BTreeMap<String, String>,
+    /// (time, store revision) every housekeeping tick: what compaction may drop once old
+    checkpoints: std::collections::VecDeque<(Millis, i64)>,
 }
 
 /// A safety valve against components ping-ponging writes forever at one instant.
@@ -87,7 +97,9 @@ impl Cluster {
             node_index: 0,
             control_plane: None,
             etcd_user_keys: BTreeMap::new(),
+            checkpoints: Default::default(),
         };
+        c.push(EPOCH + HOUSEKEEPING_MS, Wake::Housekeeping);
         bootstrap::system_namespaces(&mut c);
         c.settle();
         c
@@ -236,6 +248,20 @@ impl Cluster {
             }
             Wake::Scheduler => self.scheduler.on_timer(self.api.now),
             Wake::Controller(name) => self.controllers.wake(name, self.api.now),
+            Wake::Housekeeping => {
+                if self.api_reachable() {
+                    self.api.expire_events();
+                }
+                let now = self.api.now;
+                self.checkpoints.push_back((now, self.api.store.revision()));
+                while self.checkpoints.front().is_some_and(|(t, _)| *t <= now - HISTORY_MS) {
+                    if let Some((_, rev)) = self.checkpoints.pop_front() {
+                        // only what every component has already seen
+                        self.api.store.compact(rev.min(self.cursor));
+                    }
+                }
+                timers.at(now + HOUSEKEEPING_MS, Wake::Housekeeping);
+            }
         }
         self.controllers.reconcile(&mut self.api, &mut timers);
         self.take_timers(timers);

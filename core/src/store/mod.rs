@@ -48,12 +48,57 @@ pub enum StoreError {
 pub struct Store {
     revision: i64,
     data: BTreeMap<String, Entry>,
+    /// every change after `compacted`
     log: Vec<WatchEvent>,
+    /// the revision history was compacted to (etcd's compaction): older revisions are gone
+    compacted: i64,
+    /// the key space as it was at `compacted`: (create revision, value)
+    base: BTreeMap<String, (i64, Arc<Value>)>,
 }
 
 impl Store {
     pub fn new() -> Self {
-        Store { revision: 1, data: BTreeMap::new(), log: Vec::new() }
+        Store { revision: 1, data: BTreeMap::new(), log: Vec::new(), compacted: 0, base: BTreeMap::new() }
+    }
+
+    /// The oldest revision whose state can still be rebuilt.
+    pub fn compacted(&self) -> i64 {
+        self.compacted
+    }
+
+    /// Number of changes kept in the history.
+    pub fn history_len(&self) -> usize {
+        self.log.len()
+    }
+
+    /// Forgets the history up to `revision` (kube-apiserver compacts etcd every 5 minutes):
+    /// the state there becomes the base later revisions are rebuilt from.
+    pub fn compact(&mut self, revision: i64) {
+        let revision = revision.min(self.revision);
+        if revision <= self.compacted {
+            return;
+        }
+        let n = self.log.partition_point(|e| e.revision <= revision);
+        for e in self.log.drain(..n) {
+            match e.typ {
+                EventType::Put => {
+                    let created = if e.created { e.revision } else { self.base.get(&e.key).map_or(e.revision, |(c, _)| *c) };
+                    self.base.insert(e.key, (created, e.value));
+                }
+                EventType::Delete => {
+                    self.base.remove(&e.key);
+                }
+            }
+        }
+        self.compacted = revision;
+    }
+
+    /// The objects alive at the compaction point, oldest first (their creation order, which is
+    /// the order a watcher that saw the whole history would hold them in).
+    pub fn base_in_creation_order(&self) -> Vec<(&String, &Arc<Value>)> {
+        let mut v: Vec<(i64, &String, &Arc<Value>)> = self.base.iter().map(|(k, (c, v))| (*c, k, v)).collect();
+        v.sort_by_key(|(c, _, _)| *c);
+        v.into_iter().map(|(_, k, v)| (k, v)).collect()
     }
 
     /// The current global revision (etcd's header.revision).
@@ -130,16 +175,18 @@ impl Store {
         Ok(old)
     }
 
-    /// Every change after `revision`, in order — a watch resumed from there.
+    /// Every change after `revision`, in order — a watch resumed from there. Changes before the
+    /// compaction point are gone (components watch the present, never that far back).
     pub fn events_since(&self, revision: i64) -> &[WatchEvent] {
         let idx = self.log.partition_point(|e| e.revision <= revision);
         &self.log[idx..]
     }
 
     /// Rebuilds the key space as it was at `revision` (for time travel and for tests that
-    /// check a watch replay equals the final state).
+    /// check a watch replay equals the final state); a revision before the compaction point
+    /// gives the state at that point — check `compacted()` first.
     pub fn snapshot_at(&self, revision: i64) -> BTreeMap<String, Arc<Value>> {
-        let mut out = BTreeMap::new();
+        let mut out: BTreeMap<String, Arc<Value>> = self.base.iter().map(|(k, (_, v))| (k.clone(), v.clone())).collect();
         for e in self.log.iter().take_while(|e| e.revision <= revision) {
             match e.typ {
                 EventType::Put => {
@@ -158,6 +205,31 @@ impl Store {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    // Compaction keeps the present and what came after the compaction point; the state at any
+    // later revision is rebuilt as before, with objects in their creation order.
+    #[test]
+    fn compaction_keeps_later_revisions() {
+        let mut s = Store::new();
+        s.create("/b", json!({"metadata": {"name": "b"}})).unwrap(); // 2
+        s.create("/a", json!({"metadata": {"name": "a"}})).unwrap(); // 3
+        s.update("/b", json!({"metadata": {"name": "b", "labels": {"v": "2"}}}), None).unwrap(); // 4
+        s.create("/c", json!({"metadata": {"name": "c"}})).unwrap(); // 5
+        s.delete("/c", None).unwrap(); // 6
+        s.create("/d", json!({"metadata": {"name": "d"}})).unwrap(); // 7
+        let at5 = s.snapshot_at(5);
+        let now = s.snapshot_at(i64::MAX);
+        s.compact(6);
+        assert_eq!(s.compacted(), 6);
+        assert_eq!(s.history_len(), 1);
+        assert_eq!(s.snapshot_at(i64::MAX), now);
+        assert_eq!(s.events_since(6).len(), 1);
+        assert!(at5.contains_key("/c") && !s.snapshot_at(6).contains_key("/c"));
+        let order: Vec<&str> = s.base_in_creation_order().iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(order, ["/b", "/a"]);
+        s.compact(3); // never backwards
+        assert_eq!(s.compacted(), 6);
+    }
 
     #[test]
     fn revisions_and_resource_versions() {
