@@ -301,7 +301,13 @@ impl Kubelet {
         }
         match pod_uid {
             None => {
+                let first = !self.registered;
                 self.heartbeat(api);
+                // a starting kubelet lists the pods already bound to its node (they may have
+                // been created before the node registered) and admits them
+                if first {
+                    self.resync(api, timers);
+                }
                 timers.at(api.now + LEASE_RENEW_MS, Wake::Kubelet { node: self.node.clone(), pod_uid: None });
             }
             Some(uid) => self.step_pod(api, uid, timers),
@@ -310,7 +316,9 @@ impl Kubelet {
 
     /// After a restart: finish pods deleted while the kubelet was down, re-admit what is new.
     pub fn resync(&mut self, api: &mut ApiServer, timers: &mut Timers) {
-        let pods: Vec<_> = api.list_kind("Pod", None).into_iter().filter(|p| crate::api::str_at(p, "/spec/nodeName") == self.node).collect();
+        let mut pods: Vec<_> = api.list_kind("Pod", None).into_iter().filter(|p| crate::api::str_at(p, "/spec/nodeName") == self.node).collect();
+        // admitted oldest first, as the kubelet's HandlePodAdditions sorts them
+        pods.sort_by(|a, b| crate::api::str_at(a, "/metadata/creationTimestamp").cmp(crate::api::str_at(b, "/metadata/creationTimestamp")));
         for p in pods {
             let uid = crate::api::str_at(&p, "/metadata/uid").to_string();
             let ev = WatchEvent { revision: 0, typ: EventType::Put, key: String::new(), value: p, created: false };

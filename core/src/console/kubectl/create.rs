@@ -43,6 +43,10 @@ fn finish(c: &mut Console, a: &Args, mut obj: Value) -> Out {
     match fmt {
         Format::Yaml | Format::Json => Out::ok(yaml_or_json(&result, &fmt)),
         Format::Name => Out::ok(format!("{}\n", kind_name(r, crate::api::name(&result)))),
+        Format::JsonPath(t) => match super::output::jsonpath(&t, &result) {
+            Ok(s) => Out::ok(s),
+            Err(e) => Out::err(e),
+        },
         _ => Out::ok(format!("{} created{}\n", kind_name(r, crate::api::name(&result)), suffix)),
     }
 }
@@ -68,6 +72,7 @@ const RUN_FLAGS: &[Flag] = &[
     val("env", None),
     boolean("command", None),
     val("overrides", None),
+    val("override-type", None),
     boolean("expose", None),
     val("annotations", None),
     boolean("rm", None),
@@ -134,9 +139,23 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
     if let Some(sa) = a.get("serviceaccount") {
         pod["spec"]["serviceAccountName"] = json!(sa);
     }
+    // --override-type defaults to merge: a JSON merge patch (RFC 7386), which replaces lists
+    // such as containers whole (kubectl/pkg/cmd/run, cmdutil.Overrider)
     if let Some(o) = a.get("overrides") {
+        let typ = match a.get("override-type").unwrap_or("merge") {
+            "merge" => crate::apiserver::patch::PatchType::Merge,
+            "strategic" => crate::apiserver::patch::PatchType::Strategic,
+            "json" => {
+                let mut patched = pod.clone();
+                return match serde_json::from_str::<Value>(o).map_err(|e| e.to_string()).and_then(|p| crate::apiserver::patch::json_patch(&mut patched, &p)) {
+                    Ok(()) => finish(c, &a, patched),
+                    Err(e) => Out::err(format!("error: {}", e)),
+                };
+            }
+            other => return Out::err(format!("error: invalid override type: {}", other)),
+        };
         match serde_json::from_str::<Value>(o) {
-            Ok(patch) => crate::apiserver::patch::apply(crate::apiserver::patch::PatchType::Strategic, &mut pod, &patch),
+            Ok(patch) => crate::apiserver::patch::apply(typ, &mut pod, &patch),
             Err(e) => return Out::err(format!("error: {}", e)),
         }
     }
