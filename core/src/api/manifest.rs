@@ -11,6 +11,26 @@ pub const MAX_MANIFEST_BYTES: usize = 3 * 1024 * 1024;
 /// At most this many objects per stream.
 pub const MAX_DOCUMENTS: usize = 5_000;
 
+/// More alias references than any hand-written manifest has: the shape of a "billion laughs"
+/// bomb. go-yaml refuses such documents ("excessive aliasing") before expanding them; serde_yaml
+/// would expand up to its repetition limit first, which takes long enough to freeze a tab.
+pub const MAX_ALIASES: usize = 32;
+
+/// Counts alias references (`*name` where a YAML value can start) without parsing.
+pub fn excessive_aliasing(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut n = 0;
+    for i in 0..b.len() {
+        if b[i] == b'*' && b.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-') && (i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'[' | b',' | b'{' | b':' | b'-')) {
+            n += 1;
+            if n > MAX_ALIASES {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Parses a manifest stream; `source` names it in errors (`STDIN`, a file name).
 pub fn parse_stream(text: &str, source: &str) -> Result<Vec<Value>, String> {
     if text.len() > MAX_MANIFEST_BYTES {
@@ -18,6 +38,9 @@ pub fn parse_stream(text: &str, source: &str) -> Result<Vec<Value>, String> {
     }
     if text.contains('\0') {
         return Err(format!("error: error parsing {}: error converting YAML to JSON: yaml: control characters are not allowed", source));
+    }
+    if excessive_aliasing(text) {
+        return Err(format!("error: error parsing {}: error converting YAML to JSON: yaml: document contains excessive aliasing", source));
     }
     let mut out = Vec::new();
     for doc in serde_yaml::Deserializer::from_str(text) {
@@ -81,7 +104,14 @@ mod tests {
             bomb.push_str(&format!("{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
             prev = c;
         }
-        assert!(parse_stream(&bomb, "STDIN").is_err());
+        assert!(parse_stream(&bomb, "STDIN").unwrap_err().ends_with("yaml: document contains excessive aliasing"));
+        // found by fuzzing (fuzz/fuzz_targets/console.rs): fewer aliases, still 9^7 expansions,
+        // which serde_yaml's repetition limit only stopped after a second under ASan
+        let short = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
+        assert!(parse_stream(short, "STDIN").unwrap_err().contains("excessive aliasing"));
+        // a manifest that uses a few anchors is fine
+        let fine = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: &l {app: x}\n  annotations: *l\ndata:\n  cmd: \"ls *.txt\"\n";
+        assert_eq!(parse_stream(fine, "STDIN").unwrap()[0]["metadata"]["annotations"]["app"], "x");
         let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
         assert!(parse_stream(&deep, "STDIN").is_err());
         let big = "a".repeat(MAX_MANIFEST_BYTES + 1);

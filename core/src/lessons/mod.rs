@@ -113,7 +113,9 @@ impl Lesson {
         if text.contains('\0') {
             return Err("the lesson holds control characters".into());
         }
-        // serde_yaml bounds alias expansion (YAML bombs) as it does for manifests
+        if crate::api::manifest::excessive_aliasing(text) {
+            return Err("yaml: document contains excessive aliasing".into());
+        }
         let l: Lesson = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
         l.validate()?;
         Ok(l)
