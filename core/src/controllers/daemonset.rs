@@ -102,9 +102,9 @@ fn template_pod(ds: &Value) -> Value {
 }
 
 /// nodeShouldRunDaemonPod: node selector, required node affinity, and NoSchedule/NoExecute taints.
-fn should_run(pod: &Value, node: &Value) -> bool {
-    let (pod, node) = (PodInfo::from_json(pod), NodeInfo::new(std::sync::Arc::new(NodeSpec::from_json(node))));
-    node_affinity::filter(&pod, &node).is_ok() && taint_toleration::filter(&pod, &node).is_ok()
+fn should_run(pod: &PodInfo, node: &Value) -> bool {
+    let node = NodeInfo::new(std::sync::Arc::new(NodeSpec::from_json(node)));
+    node_affinity::filter(pod, &node).is_ok() && taint_toleration::filter(pod, &node).is_ok()
 }
 
 fn sync(api: &mut ApiServer, ds: &Value) {
@@ -116,8 +116,9 @@ fn sync(api: &mut ApiServer, ds: &Value) {
     let generation = ds.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
     let pod_res = resources::by_kind("Pod").expect("served");
     let proto = template_pod(ds);
-    let all: Vec<Value> = api.list_kind("Pod", Some(&ns)).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str())).map(|p| (*p).clone()).collect();
-    let pods: Vec<Value> = all.iter().filter(|p| p.pointer("/metadata/deletionTimestamp").is_none()).cloned().collect();
+    let proto_info = PodInfo::from_json(&proto);
+    let all: Vec<std::sync::Arc<Value>> = api.list_kind("Pod", Some(&ns)).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str())).collect();
+    let pods: Vec<&Value> = all.iter().map(|p| &**p).filter(|p| p.pointer("/metadata/deletionTimestamp").is_none()).collect();
     let node_of = |p: &Value| -> String {
         let n = crate::api::str_at(p, "/spec/nodeName");
         if !n.is_empty() {
@@ -125,14 +126,21 @@ fn sync(api: &mut ApiServer, ds: &Value) {
         }
         p.pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0").and_then(Value::as_str).unwrap_or("").to_string()
     };
+    // the daemon pods per node, looked up once (a sync is linear in nodes + pods)
+    let mut live_on: std::collections::HashMap<String, Vec<&Value>> = Default::default();
+    for p in &pods {
+        live_on.entry(node_of(p)).or_default().push(p);
+    }
+    let terminating_on: std::collections::HashSet<String> = all.iter().filter(|p| p.pointer("/metadata/deletionTimestamp").is_some()).map(|p| node_of(p)).collect();
     let nodes = api.list_kind("Node", None);
+    let node_names: std::collections::HashSet<&str> = nodes.iter().map(|n| crate::api::name(n)).collect();
     let mut desired: usize = 0;
     for node in &nodes {
         let name = crate::api::name(node).to_string();
-        let on_node: Vec<&Value> = pods.iter().filter(|p| node_of(p) == name).collect();
+        let on_node: &[&Value] = live_on.get(&name).map(Vec::as_slice).unwrap_or(&[]);
         // a daemon pod still terminating on the node is waited for before its replacement
-        let terminating = all.iter().any(|p| node_of(p) == name && p.pointer("/metadata/deletionTimestamp").is_some());
-        if should_run(&proto, node) {
+        let terminating = terminating_on.contains(&name);
+        if should_run(&proto_info, node) {
             desired += 1;
             if on_node.is_empty() && !terminating {
                 let mut pod = proto.clone();
@@ -164,7 +172,7 @@ fn sync(api: &mut ApiServer, ds: &Value) {
     // pods for nodes that no longer exist
     for p in &pods {
         let n = node_of(p);
-        if !nodes.iter().any(|x| crate::api::name(x) == n) {
+        if !node_names.contains(n.as_str()) {
             let _ = api.delete(pod_res, &ns, crate::api::name(p), None);
         }
     }
@@ -174,7 +182,7 @@ fn sync(api: &mut ApiServer, ds: &Value) {
         let max_unavailable = ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable").and_then(Value::as_i64).unwrap_or(1).max(1) as usize;
         // unavailable: nodes that should run a daemon pod and have no ready one (a terminating
         // pod is not available)
-        let ready_nodes: std::collections::BTreeSet<String> = pods.iter().filter(|p| is_ready(p)).map(node_of).collect();
+        let ready_nodes: std::collections::BTreeSet<String> = pods.iter().filter(|p| is_ready(p)).map(|p| node_of(p)).collect();
         let unavailable = desired.saturating_sub(ready_nodes.len());
         let mut budget = max_unavailable.saturating_sub(unavailable);
         for p in pods.iter().filter(|p| gen_of(p) != generation && is_ready(p)) {
