@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: native (core unit, transcript and property tests), wasm component tests in
-# headless Chromium, and the end-to-end browser test against a release build of the app.
+# Runs every test: native (core unit, transcript, lesson and simulation property tests), wasm
+# component tests in headless Chromium, the end-to-end browser test against a release build of
+# the app, and a short fuzzing smoke run of every fuzz target (scripts/fuzz.sh runs long ones).
 # Installs whatever is missing first (scripts/setup.sh).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -19,3 +20,6 @@ trunk build --release --offline
 
 echo "== end-to-end (headless Chromium)"
 node tests/e2e/run.mjs
+
+echo "== fuzzing smoke run (10 s per target; scripts/fuzz.sh SECONDS for long runs)"
+bash scripts/fuzz.sh 10
