@@ -11,29 +11,6 @@ struct Subst {
     global: bool,
 }
 
-fn bre_to_ere(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(n @ ('(' | ')' | '{' | '}' | '+' | '?' | '|')) => out.push(n),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push_str("\\\\"),
-            },
-            '(' | ')' | '{' | '}' | '+' | '?' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// GNU sed's replacement: `&` the match, `\N` a group, `\&` and `\\` literal.
 fn to_regex_replacement(s: &str) -> String {
     let mut out = String::new();
@@ -94,7 +71,7 @@ fn parse_script(script: &str, extended: bool) -> Result<Vec<Subst>, String> {
         if let Some(bad) = flags.chars().find(|c| !matches!(c, 'g' | 'I' | 'i')) {
             return Err(format!("sed: -e expression #1, char {}: unknown option to `s'", consumed.min(rest.len()) + usize::from(bad != ' ')));
         }
-        let pattern = if extended { parts[0].clone() } else { bre_to_ere(&parts[0]) };
+        let pattern = if extended { parts[0].clone() } else { super::utils::basic_to_extended(&parts[0]) };
         let pattern = if flags.contains(['I', 'i']) { format!("(?i){}", pattern) } else { pattern };
         let re = regex_lite::Regex::new(&pattern).map_err(|_| "sed: -e expression #1, char 0: Invalid regular expression".to_string())?;
         out.push(Subst { re, replacement: to_regex_replacement(&parts[1]), global: flags.contains('g') });

@@ -214,7 +214,7 @@ pub fn grep(args: &[String], stdin: &str, read: &dyn Fn(&str) -> Result<String, 
 
 /// POSIX basic regular expressions: `\|`, `\(`, `\)`, `\{`, `\}`, `\+`, `\?` are the operators
 /// and the bare characters are literals.
-fn basic_to_extended(p: &str) -> String {
+pub(crate) fn basic_to_extended(p: &str) -> String {
     let mut out = String::new();
     let mut chars = p.chars().peekable();
     while let Some(c) = chars.next() {
