@@ -39,6 +39,7 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<Cl
                     return view! { <p class="hint">{format!("pod {}/{} is gone", ns, name)}</p> }.into_any();
                 };
                 let explained = explanation(console, memo, &ns, &name);
+                let compacted = console.with_value(|c| c.cluster.scheduler.attempt(&ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store.compacted()));
                 view! {
                     <h2 class="inspector-title">{format!("pod/{}", pod.name)}</h2>
                     <dl class="facts">
@@ -47,6 +48,7 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<Cl
                         <dt>"Node"</dt><dd>{node.unwrap_or_else(|| "<none>".into())}</dd>
                     </dl>
                     {match explained {
+                        None if compacted => view! { <p class="hint">"The last scheduling attempt is older than the history kubesim keeps (the last hour, at most 50,000 changes), so it cannot be replayed."</p> }.into_any(),
                         None => view! { <p class="hint">"No scheduling attempt on record: bound by spec.nodeName or a Binding, a static pod, or not tried yet."</p> }.into_any(),
                         Some(e) => explanation_view(e).into_any(),
                     }}

@@ -63,7 +63,7 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
                 Some(e) => Out::ok(crate::scheduler::explain::render(&e)),
                 None if c.cluster.api.get_kind("Pod", &ns, &name).is_none() => Out::err(format!("Error from server (NotFound): pods \"{}\" not found", name)),
                 None if c.cluster.scheduler.attempt(&ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store.compacted()) => Out::ok(format!(
-                    "Pod {}/{} was last tried by the scheduler more than an hour ago: the cluster's history from then has been compacted (kubesim keeps the last hour, as kube-apiserver compacts etcd), so the attempt cannot be replayed.\n",
+                    "Pod {}/{}'s last scheduling attempt is older than the history kubesim keeps (the last hour, at most 50,000 changes: the history is compacted as kube-apiserver compacts etcd), so it cannot be replayed.\n",
                     ns, name
                 )),
                 None => Out::ok(format!("Pod {}/{} has no scheduling attempt on record: it was bound without the scheduler (spec.nodeName or a Binding), or by another scheduler.\n", ns, name)),

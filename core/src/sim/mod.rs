@@ -38,6 +38,8 @@ pub const HOUSEKEEPING_MS: Millis = 300_000;
 /// How much history kubesim keeps (for explanations of past scheduling attempts and
 /// rebuilding earlier states): compaction keeps the last hour.
 pub const HISTORY_MS: Millis = 3_600_000;
+/// ... and at most this many changes, whichever is less (memory stays bounded on big clusters).
+pub const HISTORY_CHANGES: i64 = 50_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Timer {
@@ -254,12 +256,16 @@ impl Cluster {
                 }
                 let now = self.api.now;
                 self.checkpoints.push_back((now, self.api.store.revision()));
+                let mut to = 0;
                 while self.checkpoints.front().is_some_and(|(t, _)| *t <= now - HISTORY_MS) {
                     if let Some((_, rev)) = self.checkpoints.pop_front() {
-                        // only what every component has already seen
-                        self.api.store.compact(rev.min(self.cursor));
+                        to = rev;
                     }
                 }
+                // and never more than HISTORY_CHANGES changes (a big cluster writes hundreds of
+                // thousands an hour); only what every component has already seen
+                let to = to.max(self.api.store.revision() - HISTORY_CHANGES).min(self.cursor);
+                self.api.store.compact(to);
                 timers.at(now + HOUSEKEEPING_MS, Wake::Housekeeping);
             }
         }
