@@ -232,6 +232,11 @@ try {
   await check('the interface and lessons switch to Korean', async () => {
     await page.click('#lang');
     await page.waitForFunction(() => document.querySelector('#lessons-tab')?.innerText.includes('레슨'), null, { timeout: 5000 });
+    // the toolbar and the canvas speak Korean too
+    for (const [sel, want] of [['#reset', '초기화'], ['#share', '공유'], ['.lane-title', '스케줄링 대기']]) {
+      const got = await page.innerText(sel);
+      if (!got.includes(want)) throw new Error(`${sel}: ${got}`);
+    }
     await page.click('.lesson-pick[data-id="taints-tolerations"]');
     await page.waitForSelector('#lesson-title', { timeout: 10000 });
     const title = await page.innerText('#lesson-title');

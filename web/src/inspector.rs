@@ -44,12 +44,12 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<Cl
                     <h2 class="inspector-title">{format!("pod/{}", pod.name)}</h2>
                     <dl class="facts">
                         <dt>"Namespace"</dt><dd>{pod.namespace.clone()}</dd>
-                        <dt>"Status"</dt><dd>{pod.status.clone()}</dd>
+                        <dt>{crate::i18n::t(lang.get(), "status")}</dt><dd>{pod.status.clone()}</dd>
                         <dt>"Node"</dt><dd>{node.unwrap_or_else(|| "<none>".into())}</dd>
                     </dl>
                     {match explained {
-                        None if compacted => view! { <p class="hint">"The last scheduling attempt is older than the history kubesim keeps (the last hour, at most 50,000 changes), so it cannot be replayed."</p> }.into_any(),
-                        None => view! { <p class="hint">"No scheduling attempt on record: bound by spec.nodeName or a Binding, a static pod, or not tried yet."</p> }.into_any(),
+                        None if compacted => view! { <p class="hint">{crate::i18n::t(lang.get(), "compacted")}</p> }.into_any(),
+                        None => view! { <p class="hint">{crate::i18n::t(lang.get(), "no-attempt")}</p> }.into_any(),
                         Some(e) => explanation_view(e).into_any(),
                     }}
                 }.into_any()

@@ -264,12 +264,12 @@ pub fn App() -> impl IntoView {
             <header class="toolbar">
                 <span class="brand">"kubesim"</span>
                 <span class="clock" id="clock">{move || view_state.with(|v| v.time.clone())}</span>
-                <button id="play" class="tool" on:click=move |_| playing.update(|p| *p = !*p) title="play / pause the virtual clock">
-                    {move || if playing.get() { "pause" } else { "play" }}
+                <button id="play" class="tool" on:click=move |_| playing.update(|p| *p = !*p) title=move || t(lang.get(), "play-title")>
+                    {move || if playing.get() { t(lang.get(), "pause") } else { t(lang.get(), "play") }}
                 </button>
-                <button id="step" class="tool" on:click=step title="advance to the next event">"step"</button>
-                <button id="reset" class="tool" on:click=reset title="start again from the default cluster">"reset"</button>
-                <button id="share" class="tool" on:click=share title="a link that rebuilds this cluster">"share"</button>
+                <button id="step" class="tool" on:click=step title=move || t(lang.get(), "step-title")>{move || t(lang.get(), "step-button")}</button>
+                <button id="reset" class="tool" on:click=reset title=move || t(lang.get(), "reset-title")>{move || t(lang.get(), "reset")}</button>
+                <button id="share" class="tool" on:click=share title=move || t(lang.get(), "share-title")>{move || t(lang.get(), "share")}</button>
                 <button id="lessons-tab" class="tool" class:on=move || side_lessons.get() on:click=move |_| side_lessons.set(true)>{move || t(lang.get(), "lessons")}</button>
                 <button id="inspector-tab" class="tool" class:on=move || !side_lessons.get() on:click=move |_| side_lessons.set(false)>{move || t(lang.get(), "inspector")}</button>
                 <button id="lang" class="tool" title="English / 한국어" on:click=move |_| {
@@ -283,7 +283,7 @@ pub fn App() -> impl IntoView {
                         if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { el.select(); }
                     } />
                 })}
-                <label class="tool">"speed "
+                <label class="tool">{move || t(lang.get(), "speed")}
                     <select id="speed" on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(1))>
                         <option value="1">"1×"</option>
                         <option value="10">"10×"</option>
@@ -292,7 +292,7 @@ pub fn App() -> impl IntoView {
                 </label>
             </header>
             <main class="cluster" id="cluster">
-                <ClusterList state=view_state selected=selected bind=bind />
+                <ClusterList state=view_state selected=selected bind=bind lang=lang />
             </main>
             {move || if side_lessons.get() {
                 view! { <lessons::LessonPanel console=console lang=lang active=active open=open_lesson run=run_cb /> }.into_any()
@@ -346,7 +346,7 @@ async fn fetch_text(url: &str) -> Option<String> {
 }
 
 #[component]
-fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback<(String, String, String)>) -> impl IntoView {
+fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback<(String, String, String)>, lang: RwSignal<Lang>) -> impl IntoView {
     view! {
         <div class="nodes">
             <For each=move || state.get().nodes key=|n| format!("{:?}", n) children=move |n| {
@@ -380,7 +380,7 @@ fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback
             } />
         </div>
         <div class="pending">
-            <div class="lane-title">"Unscheduled"</div>
+            <div class="lane-title">{move || t(lang.get(), "unscheduled")}</div>
             <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(|p| pod_chip(p, selected, true)).collect_view()}</ul>
         </div>
     }
