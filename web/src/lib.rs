@@ -1,9 +1,7 @@
 //! The kubesim playground: a thin Leptos client-side app over kubesim-core. Everything a
 //! person does goes through the same console engine as the headless `kubesim` binary.
 
-use kubesim::console::Console;
 use kubesim::session::Session;
-use kubesim::sim::Cluster;
 use kubesim::view::{snapshot, ClusterView, PodView};
 use leptos::prelude::*;
 
@@ -70,7 +68,8 @@ pub fn App() -> impl IntoView {
     let (restored, notice) = if let Some(found) = linked_lesson {
         forget_link();
         match found {
-            Ok(l) => (Some(Session::for_lesson(&l, l.start_console().cluster.now())), None),
+            // replaying it builds the lesson's cluster (its setup included) once, below
+            Ok(l) => (Some(Session::for_lesson(&l, kubesim::sim::EPOCH)), None),
             Err(id) => {
                 let (s, _) = stored();
                 (s, Some(format!("The link names the lesson {:?}, which this kubesim does not have. Your cluster is unchanged.", id)))
@@ -91,14 +90,9 @@ pub fn App() -> impl IntoView {
     } else {
         stored()
     };
-    let (start_console, start_session) = match restored {
-        Some(s) => (s.replay(), s),
-        None => {
-            let c = Console::new(Cluster::default_cluster(DEFAULT_SEED));
-            let now = c.cluster.now();
-            (c, Session::new(DEFAULT_SEED, now))
-        }
-    };
+    // nothing to restore: an empty session, whose replay is the default cluster
+    let start_session = restored.unwrap_or_else(|| Session::new(DEFAULT_SEED, kubesim::sim::EPOCH));
+    let start_console = start_session.replay();
     let active: RwSignal<Option<Lesson>> = RwSignal::new(start_session.lesson.as_deref().and_then(catalog::find));
     let lang = RwSignal::new(initial_lang());
     // the right-hand panel: the lesson (when following one) or the pod inspector
@@ -206,18 +200,12 @@ pub fn App() -> impl IntoView {
     // A fresh start: a lesson's starting cluster, or the default one ("reset")
     let start_over = move |lesson: Option<Lesson>| {
         let docs = console.with_value(|c| c.explain_docs.clone());
-        let (mut fresh, s) = match &lesson {
-            Some(l) => {
-                let c = l.start_console();
-                let now = c.cluster.now();
-                (c, Session::for_lesson(l, now))
-            }
-            None => {
-                let c = Console::new(Cluster::default_cluster(DEFAULT_SEED));
-                let now = c.cluster.now();
-                (c, Session::new(DEFAULT_SEED, now))
-            }
+        let mut s = match &lesson {
+            Some(l) => Session::for_lesson(l, kubesim::sim::EPOCH),
+            None => Session::new(DEFAULT_SEED, kubesim::sim::EPOCH),
         };
+        let mut fresh = s.start();
+        s.now = fresh.cluster.now();
         fresh.explain_docs = docs;
         console.set_value(fresh);
         session.set_value(s);

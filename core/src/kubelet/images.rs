@@ -69,6 +69,21 @@ pub fn normalize(image: &str) -> (String, String) {
     (repo.to_string(), tag.to_string())
 }
 
+/// The image's fully qualified reference, as containerd reports it (docker/reference): a first
+/// path component with a `.` or `:` is a registry; otherwise Docker Hub, `library/` for
+/// official images.
+pub fn full_name(image: &str) -> String {
+    let (repo, tag) = normalize(image);
+    let registry = repo.split_once('/').is_some_and(|(h, _)| h.contains('.') || h.contains(':'));
+    if registry {
+        format!("{}:{}", repo, tag)
+    } else if repo.contains('/') {
+        format!("docker.io/{}:{}", repo, tag)
+    } else {
+        format!("docker.io/library/{}:{}", repo, tag)
+    }
+}
+
 /// The image if the simulated registry has it: (size, behaviour).
 pub fn lookup(image: &str) -> Option<(u64, Behaviour)> {
     let (repo, tag) = normalize(image);

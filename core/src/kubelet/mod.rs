@@ -416,10 +416,7 @@ impl Kubelet {
             _ => 10_000,
         };
         let field = format!("spec.{}{{{}}}", if init { "initContainers" } else { "containers" }, cname);
-        // containerd names the image fully: docker.io/library/ for official images, the
-        // registry as given otherwise (registry.k8s.io/…)
-        let (repo, tag) = images::normalize(&image);
-        let full = if repo.split('/').next().is_some_and(|h| h.contains('.') || h.contains(':')) && repo.contains('/') { format!("{}:{}", repo, tag) } else if repo.contains('/') { format!("docker.io/{}:{}", repo, tag) } else { format!("docker.io/library/{}:{}", repo, tag) };
+        let full = images::full_name(image);
         let msg = format!("Failed to pull image \"{}\": failed to pull and unpack image \"{}\": failed to resolve reference \"{}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed", image, full, full);
         api.record_event(pod, &field, "Warning", "Failed", &msg, self.source());
         api.record_event(pod, &field, "Warning", "Failed", "Error: ErrImagePull", self.source());
@@ -446,7 +443,6 @@ impl Kubelet {
         let name = crate::api::str_at(c, "/name").to_string();
         let image = crate::api::str_at(c, "/image").to_string();
         let field = format!("spec.{}{{{}}}", list, name);
-        let (repo, tag) = images::normalize(&image);
         let size = images::lookup(&image).map_or(0, |(s, _)| s);
         if !self.image_present(api, &image) && crate::api::str_at(c, "/imagePullPolicy") != "Never" {
             let secs = images::pull_millis(size) as f64 / 1000.0;
@@ -455,7 +451,7 @@ impl Kubelet {
         }
         api.record_event(pod, &field, "Normal", "Created", &format!("Created container: {}", name), self.source());
         api.record_event(pod, &field, "Normal", "Started", &format!("Started container {}", name), self.source());
-        let full = if repo.contains('.') || repo.contains(':') { format!("{}:{}", repo, tag) } else if repo.contains('/') { format!("docker.io/{}:{}", repo, tag) } else { format!("docker.io/library/{}:{}", repo, tag) };
+        let full = images::full_name(&image);
         let digest = hex64(&mut api.rng);
         let program = if crate::scheduler::process::is_kube_scheduler(c) { scheduler_program(api, pod, c, &self.fs) } else { runtime::program(c) };
         let mut ctr = Ctr {

@@ -133,8 +133,7 @@ pub fn renew_lease(k: &Kubelet, api: &mut ApiServer) {
 pub fn add_image(k: &Kubelet, api: &mut ApiServer, image: &str, size: u64) {
     let Some(node) = api.get_kind("Node", "", &k.node) else { return };
     let mut n = (*node).clone();
-    let (repo, tag) = super::images::normalize(image);
-    let full = if repo.contains('.') { format!("{}:{}", repo, tag) } else if repo.contains('/') { format!("docker.io/{}:{}", repo, tag) } else { format!("docker.io/library/{}:{}", repo, tag) };
+    let full = super::images::full_name(image);
     let imgs = n.pointer_mut("/status/images").and_then(Value::as_array_mut);
     if let Some(imgs) = imgs {
         if !imgs.iter().any(|i| i.pointer("/names/0").and_then(Value::as_str) == Some(full.as_str())) {

@@ -107,7 +107,6 @@ impl Kubelet {
         changed
     }
 
-    /// Whether a static pod runs the given control-plane binary (kube-scheduler …).
     /// The static pod directory (staticPodPath and every file in it), fingerprinted (FNV-1a).
     pub fn static_fingerprint(&self) -> u64 {
         let dir = format!("{}/", self.static_pod_path().trim_end_matches('/'));
@@ -123,15 +122,9 @@ impl Kubelet {
         h
     }
 
+    /// Whether a static pod runs the given control-plane binary (kube-scheduler …).
     pub fn runs_component(&self, binary: &str) -> bool {
-        // the kubelet config (staticPodPath) and the manifests, fingerprinted
-        let dir = format!("{}/", self.static_pod_path().trim_end_matches('/'));
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for (path, content) in self.fs.range(dir.clone()..).take_while(|(p, _)| p.starts_with(&dir)) {
-            for b in path.bytes().chain([0u8]).chain(content.bytes()) {
-                h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
+        let h = self.static_fingerprint();
         if self.components.borrow().0 != h || h == 0 {
             let binaries: Vec<String> = self
                 .static_pods()

@@ -53,12 +53,17 @@ lessons!(
     "18-scheduler-profiles.yaml",
 );
 
-/// Every shipped lesson, parsed. A lesson that fails to parse is a build-time bug (the lessons
-/// test parses each), so it is left out here rather than taking the app down.
+/// Every shipped lesson, parsed once. A lesson that fails to parse is a build-time bug (the
+/// lessons test parses each), so it is left out here rather than taking the app down.
+fn parsed() -> &'static [Lesson] {
+    static ALL: std::sync::OnceLock<Vec<Lesson>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| FILES.iter().filter_map(|(_, text)| Lesson::parse(text).ok()).collect())
+}
+
 pub fn all() -> Vec<Lesson> {
-    FILES.iter().filter_map(|(_, text)| Lesson::parse(text).ok()).collect()
+    parsed().to_vec()
 }
 
 pub fn find(id: &str) -> Option<Lesson> {
-    FILES.iter().filter_map(|(_, text)| Lesson::parse(text).ok()).find(|l| l.id == id)
+    parsed().iter().find(|l| l.id == id).cloned()
 }

@@ -73,7 +73,9 @@ impl Check {
         if let Some(line) = &self.same_as {
             super::read_only(line).map_err(|e| format!("same_as: {}", e))?;
         }
-        let pod = self.exists.is_some() || self.phase.is_some() || self.status.is_some() || self.node.is_some() || self.node_labelled.is_some() || self.pending_because.is_some() || self.ready.is_some() || self.last_terminated.is_some() || self.scheduler.is_some();
+        // expectations only a pod has (`exists` is shared with files)
+        let pod_only = self.phase.is_some() || self.status.is_some() || self.node.is_some() || self.node_labelled.is_some() || self.pending_because.is_some() || self.ready.is_some() || self.last_terminated.is_some() || self.scheduler.is_some();
+        let pod = pod_only || self.exists.is_some();
         if let Some(re) = &self.matches {
             regex_lite::Regex::new(re).map_err(|e| format!("matches: {}", e))?;
         }
@@ -95,8 +97,7 @@ impl Check {
             }
         }
         if self.file.is_some() {
-            let other_pod = self.phase.is_some() || self.status.is_some() || self.node.is_some() || self.node_labelled.is_some() || self.pending_because.is_some() || self.ready.is_some() || self.last_terminated.is_some() || self.scheduler.is_some();
-            if other_pod || self.succeeds.is_some() || self.namespace.is_some() {
+            if pod_only || self.succeeds.is_some() || self.namespace.is_some() {
                 return Err("file takes host, exists, equals, contains, not_contains, matches, same_as".into());
             }
             if !text && self.exists.is_none() {
