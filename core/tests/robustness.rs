@@ -109,3 +109,15 @@ fn same_seed_same_history() {
     let mut c = Console::new(Cluster::default_cluster(43));
     assert_ne!(a.run_script("kubectl get pods -o name"), c.run_script("kubectl get pods -o name -n kube-system"));
 }
+
+// Found by fuzzing (fuzz/fuzz_targets/console.rs): a ReplicationController whose selector its
+// template's labels do not match was accepted, and its controller created pods it could never
+// count, round after round. The apiserver refuses it (ValidateReplicationControllerSpec).
+#[test]
+fn replication_controller_selector_must_match_its_template() {
+    let mut c = console();
+    let rc = "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: legacy\nspec:\n  replicas: 2\n  selector:\n    tier: other\n  template:\n    metadata:\n      labels:\n        app: legacy\n    spec:\n      containers:\n      - name: web\n        image: nginx\nEOF\n";
+    let (out, changed) = run(&mut c, rc);
+    assert_eq!(out, "The ReplicationController \"legacy\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"legacy\"}: `selector` does not match template `labels`\n");
+    assert!(!changed);
+}

@@ -16,6 +16,15 @@ pub fn validate(kind: &str, v: &Value, errs: &mut Vec<FieldError>) {
                     errs.push(invalid_raw("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
                 }
             }
+            // ValidateReplicationControllerSpec: a non-empty selector (defaulted from the
+            // template's labels) that the template's labels match
+            let selector = map_of(v.pointer("/spec/selector"));
+            let labels = map_of(v.pointer("/spec/template/metadata/labels"));
+            if selector.is_empty() {
+                errs.push(required("spec.selector", ""));
+            } else if !selector.iter().all(|(k, val)| labels.get(k) == Some(val)) {
+                errs.push(invalid_raw("spec.template.metadata.labels", go_map(&labels), "`selector` does not match template `labels`"));
+            }
             pod_spec(v.pointer("/spec/template/spec"), "spec.template.spec", errs);
         }
         "Job" => job(v.get("spec"), "spec", errs),
