@@ -13,7 +13,7 @@ pub type Selection = RwSignal<Option<(String, String)>>;
 /// The explanation for the selected pod, recomputed only when its latest attempt changes
 /// (re-running an attempt replays the store's history).
 fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Option<((String, String, i64), Option<Explanation>)>, LocalStorage>, ns: &str, name: &str) -> Option<Explanation> {
-    let revision = console.with_value(|c| c.cluster.scheduler.attempt(ns, name).map(|(_, a)| a.revision))?;
+    let revision = console.with_value(|c| c.cluster.scheduler.attempt(&c.cluster.api.store, ns, name).map(|(_, a)| a.revision))?;
     let key = (ns.to_string(), name.to_string(), revision);
     if let Some((k, e)) = memo.with_value(|m| m.clone()) {
         if k == key {
@@ -39,7 +39,7 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<Cl
                     return view! { <p class="hint">{format!("pod {}/{} is gone", ns, name)}</p> }.into_any();
                 };
                 let explained = explanation(console, memo, &ns, &name);
-                let compacted = console.with_value(|c| c.cluster.scheduler.attempt(&ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store.compacted()));
+                let compacted = console.with_value(|c| c.cluster.scheduler.attempt(&c.cluster.api.store, &ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store.compacted()));
                 view! {
                     <h2 class="inspector-title">{format!("pod/{}", pod.name)}</h2>
                     <dl class="facts">

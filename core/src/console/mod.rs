@@ -13,6 +13,7 @@ pub mod sed;
 pub mod shell;
 pub mod sim_cmd;
 pub mod table;
+pub mod transcript;
 pub mod utils;
 pub mod yaml;
 

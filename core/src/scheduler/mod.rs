@@ -288,23 +288,26 @@ impl Schedulers {
         }
     }
 
-    /// The recorded attempt for a pod, whichever scheduler made it.
-    pub fn attempt(&self, ns: &str, name: &str) -> Option<(&Scheduler, &Attempt)> {
+    /// The recorded attempt for the pod now called ns/name, whichever scheduler made it; not
+    /// an attempt for an earlier pod of the same name (a deleted pod's replacement, or a pod
+    /// recreated with spec.nodeName, has its own UID).
+    pub fn attempt(&self, store: &Store, ns: &str, name: &str) -> Option<(&Scheduler, &Attempt)> {
+        let uid = store.get(&format!("/registry/pods/{}/{}", ns, name)).map(|e| crate::api::str_at(&e.value, "/metadata/uid").to_string())?;
         let key = (ns.to_string(), name.to_string());
-        self.instances.iter().filter_map(|s| s.attempts.get(&key).map(|a| (s, a))).max_by_key(|(_, a)| a.revision)
+        self.instances.iter().filter_map(|s| s.attempts.get(&key).map(|a| (s, a))).filter(|(_, a)| a.uid == uid).max_by_key(|(_, a)| a.revision)
     }
 
     /// Re-runs a pod's last attempt over the cluster as it was, recording every node's verdicts
     /// and scores.
     pub fn explain(&self, store: &Store, ns: &str, name: &str) -> Option<Explanation> {
-        let (s, a) = self.attempt(ns, name)?;
+        let (s, a) = self.attempt(store, ns, name)?;
         // the cluster as the attempt saw it is gone once the history is compacted past it
         if a.revision < store.compacted() {
             return None;
         }
         let profile = s.profiles.get(a.profile)?;
         let cache = Cache::at_revision(store, a.revision);
-        let pod_json = store.snapshot_at(a.revision).into_values().find(|v| crate::api::kind(v) == "Pod" && crate::api::namespace(v) == ns && crate::api::name(v) == name)?;
+        let pod_json = store.snapshot_at(a.revision).into_values().find(|v| crate::api::kind(v) == "Pod" && crate::api::namespace(v) == ns && crate::api::name(v) == name && crate::api::str_at(v, "/metadata/uid") == a.uid)?;
         let pod = PodInfo::from_json(&pod_json);
         let mut rows = vec![];
         let mut rng = Rng::new(0);
