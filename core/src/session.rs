@@ -52,6 +52,22 @@ impl Session {
         v.to_string()
     }
 
+    /// The JSON the browser saves, or why it cannot be saved: a session from_json would refuse
+    /// (too many steps, too much virtual time, too many bytes) is never written over a good one.
+    pub fn to_saved_json(&self) -> Result<String, String> {
+        if self.steps.len() > MAX_STEPS {
+            return Err(format!("the session has {} steps, more than the {} a saved session may hold", self.steps.len(), MAX_STEPS));
+        }
+        if self.now - crate::sim::EPOCH > MAX_SPAN + 3_600_000 {
+            return Err(format!("the session has run for more than {} days of virtual time", MAX_SPAN / 86_400_000));
+        }
+        let json = self.to_json();
+        if json.len() > MAX_BYTES {
+            return Err(format!("the session is {} bytes, more than the {} a saved session may hold", json.len(), MAX_BYTES));
+        }
+        Ok(json)
+    }
+
     pub fn from_json(text: &str) -> Result<Session, String> {
         if text.len() > MAX_BYTES {
             return Err(format!("the saved session is {} bytes, more than the {} allowed", text.len(), MAX_BYTES));
@@ -124,6 +140,29 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // What is saved always loads again; what would not load is not saved.
+    #[test]
+    fn a_session_beyond_the_caps_is_not_saved() {
+        let mut s = Session::new(1, crate::sim::EPOCH);
+        s.record(crate::sim::EPOCH + 1_000, "kubectl get pods");
+        let json = s.to_saved_json().unwrap();
+        assert_eq!(Session::from_json(&json).unwrap(), s);
+        let mut long = s.clone();
+        long.now = crate::sim::EPOCH + 8 * 86_400_000;
+        assert_eq!(long.to_saved_json().unwrap_err(), "the session has run for more than 7 days of virtual time");
+        assert!(Session::from_json(&long.to_json()).is_err());
+        let mut many = s.clone();
+        for i in 0..MAX_STEPS {
+            many.record(crate::sim::EPOCH + 2_000 + i as i64, "sleep 1");
+        }
+        assert_eq!(many.to_saved_json().unwrap_err(), format!("the session has {} steps, more than the 20000 a saved session may hold", MAX_STEPS + 1));
+        assert!(Session::from_json(&many.to_json()).is_err());
+        let mut big = s.clone();
+        big.record(crate::sim::EPOCH + 2_000, &"x".repeat(MAX_BYTES));
+        assert!(big.to_saved_json().unwrap_err().starts_with("the session is 4194"));
+        assert!(Session::from_json(&big.to_json()).is_err());
+    }
 
     // Replaying a session gives the same cluster as living it, even though the live run
     // advanced the clock a second at a time and the replay jumps.

@@ -121,3 +121,50 @@ fn replication_controller_selector_must_match_its_template() {
     assert_eq!(out, "The ReplicationController \"legacy\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"legacy\"}: `selector` does not match template `labels`\n");
     assert!(!changed);
 }
+
+// Found by fuzzing (console, the 30-minute run): a command line whose quote stayed open over
+// many lines was parsed again from its start at every line (each parse itself line by line);
+// an 80-line paste took 2.5 s. A line without a quote character cannot close the quote and
+// is not parsed again; a command line of more than 500 lines is run as is (as bash does at
+// end of input), like one of more than 64 KB.
+#[test]
+fn a_quote_open_over_many_lines() {
+    let mut c = console();
+    let outs = c.type_text(&format!("echo 'first\n{}last'", "middle\n".repeat(300)));
+    assert_eq!(outs.len(), 1);
+    assert_eq!(outs[0].text, format!("first\n{}last\n", "middle\n".repeat(300)));
+    assert!(!c.needs_more());
+    // quotes inside the open double quote do not close it
+    let outs = c.type_text("echo \"it's\nstill 'open'\nnow closed\"");
+    assert_eq!(outs.len(), 1);
+    assert_eq!(outs[0].text, "it's\nstill 'open'\nnow closed\n");
+    // more than 500 lines: given up with bash's end-of-input error; the console goes on
+    let outs = c.type_text(&format!("echo \"open\n{}", "x'\n".repeat(600)));
+    assert_eq!(outs[0].text, "bash: unexpected EOF while looking for matching `\"'\n");
+    let _ = c.finish();
+    assert!(c.run_script("kubectl get ns default").contains("default   Active"));
+}
+
+/// Every input fuzzing found (core/tests/fuzz-findings/TARGET-…) runs through its target's
+/// path again: it must finish, and say what is expected of it.
+#[test]
+fn fuzz_findings_run_clean() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-findings");
+    let mut seen = 0;
+    for f in std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()) {
+        let name = f.file_name().to_string_lossy().to_string();
+        let data = std::fs::read(f.path()).unwrap();
+        let text = String::from_utf8_lossy(&data);
+        assert!(name.starts_with("console-"), "{name}: unknown target");
+        // as fuzz/fuzz_targets/console.rs runs it
+        let mut c = Console::new(Cluster::empty(1));
+        let mut out: String = c.type_text(&text).into_iter().map(|o| o.text).collect();
+        out.extend(c.finish().map(|o| o.text));
+        if name == "console-timeout-quote-over-many-lines" {
+            assert!(out.starts_with("Error from server (BadRequest): invalid selector: 'involvedObject.na"), "{out}");
+            assert!(out.ends_with("bash: unexpected EOF while looking for matching `\"'\n"), "{out}");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}

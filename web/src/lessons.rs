@@ -12,18 +12,16 @@ const PROGRESS_KEY: &str = "kubesim.progress";
 
 /// Steps completed per lesson id.
 pub fn progress(id: &str) -> usize {
-    crate::storage()
-        .and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten())
+    crate::storage::get(PROGRESS_KEY)
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         .and_then(|v| v.get(id).and_then(Value::as_u64))
         .map_or(0, |n| n as usize)
 }
 
 fn set_progress(id: &str, done: usize) {
-    let Some(st) = crate::storage() else { return };
-    let mut v = st.get_item(PROGRESS_KEY).ok().flatten().and_then(|t| serde_json::from_str::<Value>(&t).ok()).filter(Value::is_object).unwrap_or_else(|| json!({}));
+    let mut v = crate::storage::get(PROGRESS_KEY).and_then(|t| serde_json::from_str::<Value>(&t).ok()).filter(Value::is_object).unwrap_or_else(|| json!({}));
     v[id] = json!(done);
-    let _ = st.set_item(PROGRESS_KEY, &v.to_string());
+    crate::storage::set(PROGRESS_KEY, &v.to_string());
 }
 
 /// Lesson text with `code` spans, rendered as text (never as HTML). Lines of a paragraph are

@@ -9,6 +9,7 @@ mod i18n;
 mod inspector;
 mod lessons;
 pub mod panic;
+pub mod storage;
 use i18n::t;
 use inspector::{Inspector, Selection};
 use kubesim::lessons::{catalog, Lang, Lesson};
@@ -26,34 +27,24 @@ struct Entry {
 /// The seed of the embedded default cluster.
 const DEFAULT_SEED: u64 = 1;
 
-/// Where the session is kept between visits.
-const STORAGE_KEY: &str = "kubesim.session";
-
 /// The interface language: chosen before, or the browser's.
 const LANG_KEY: &str = "kubesim.lang";
 
 fn initial_lang() -> Lang {
-    if let Some(l) = storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten()).and_then(|l| Lang::parse(&l)) {
+    if let Some(l) = storage::get(LANG_KEY).and_then(|l| Lang::parse(&l)) {
         return l;
     }
     let nav = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
     if nav.starts_with("ko") { Lang::Ko } else { Lang::En }
 }
 
-pub(crate) fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     // the last session comes back on reload: its inputs are replayed (the simulation is
     // deterministic); a damaged one is refused with a message and the default cluster starts
-    let stored = || match storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
-        Some(text) => match Session::from_json(&text) {
-            Ok(s) => (Some(s), None),
-            Err(e) => (None, Some(format!("The saved session was not restored ({}); this is the default cluster.", e))),
-        },
-        None => (None, None),
+    let stored = || match storage::load_session() {
+        Ok(s) => (s, None),
+        Err(e) => (None, Some(format!("The saved session was not restored ({}); this is the default cluster.", e))),
     };
     // a share link (#s1.…) wins over the saved session; a bad one leaves that untouched
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
@@ -99,20 +90,33 @@ pub fn App() -> impl IntoView {
     let side_lessons = RwSignal::new(active.get_untracked().is_some());
     let console = StoredValue::new_local(start_console);
     let session = StoredValue::new_local(start_session);
+    let entries = RwSignal::new(Vec::<Entry>::new());
+    let next_id = StoredValue::new(0usize);
+    // a message from the page itself (not a command's output) in the scrollback
+    let notify = move |text: String, error: bool| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        entries.update(|es| es.push(Entry { id, prompt: "#".into(), input: "session".into(), text, error }));
+    };
+    // a session that can no longer be saved says so once (and again after it could be)
+    let save_failed = StoredValue::new(false);
     let save = move || {
         session.update_value(|s| s.now = console.with_value(|c| c.cluster.now()));
-        if let Some(st) = storage() {
-            let _ = st.set_item(STORAGE_KEY, &session.with_value(|s| s.to_json()));
+        match session.with_value(storage::save_session) {
+            Ok(()) => save_failed.set_value(false),
+            Err(e) if !save_failed.get_value() => {
+                save_failed.set_value(true);
+                notify(format!("Your cluster is no longer saved in this browser: {}. A reload goes back to the last saved state; Reset starts afresh.\n", e), true);
+            }
+            Err(_) => {}
         }
     };
     // what the page starts with (a link's scenario, say) is saved at once
     save();
     let view_state = RwSignal::new(console.with_value(|c| snapshot(&c.cluster)));
-    let entries = RwSignal::new(Vec::<Entry>::new());
     let input = RwSignal::new(String::new());
     // the prompt shows the node `ssh` took the console to
     let prompt = RwSignal::new(String::from("$"));
-    let next_id = StoredValue::new(0usize);
     let selected: Selection = RwSignal::new(None);
     // choosing a pod shows the inspector
     Effect::new(move |_| {
@@ -217,9 +221,7 @@ pub fn App() -> impl IntoView {
         refresh();
     };
     let reset = move |_| {
-        if let Some(st) = storage() {
-            let _ = st.remove_item(STORAGE_KEY);
-        }
+        storage::forget_session();
         start_over(None);
     };
     // opening a lesson starts its cluster; leaving keeps the cluster as it is
@@ -232,10 +234,8 @@ pub fn App() -> impl IntoView {
     });
     let run_cb = Callback::new(move |text: String| run_text(text));
     if let Some(n) = notice {
-        let id = next_id.get_value();
-        next_id.set_value(id + 1);
         let error = !n.starts_with("Opened");
-        entries.update(|es| es.push(Entry { id, prompt: "#".into(), input: "session".into(), text: format!("{}\n", n), error }));
+        notify(format!("{}\n", n), error);
     }
     // "Share": a link whose fragment (never sent to a server) holds the whole scenario
     let share_url = RwSignal::new(String::new());
@@ -263,7 +263,7 @@ pub fn App() -> impl IntoView {
                 <button id="lang" class="tool" title="English / 한국어" on:click=move |_| {
                     let next = if lang.get_untracked() == Lang::En { Lang::Ko } else { Lang::En };
                     lang.set(next);
-                    if let Some(st) = storage() { let _ = st.set_item(LANG_KEY, next.code()); }
+                    storage::set(LANG_KEY, next.code());
                 }>{move || if lang.get() == Lang::En { "한국어" } else { "English" }}</button>
                 {move || (!share_url.get().is_empty()).then(|| view! {
                     <input id="share-link" class="share-link" readonly=true prop:value=move || share_url.get() on:focus=move |ev| {

@@ -53,3 +53,52 @@ fn panic_banner_shows_text_only() {
     assert!(banner.query_selector("b").unwrap().is_none(), "no markup from the message");
     assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
 }
+
+/// Lets the browser run its event loop (the test driver polls the page; a page busy for more
+/// than ~18 s fails the run).
+async fn yield_to_browser() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+// #8: the state a long, busy session leaves (a soak inside WebAssembly: nodes drained, deleted
+// and joined again, kubelets stopped, rollouts) is saved in the browser's real localStorage and
+// a reload rebuilds the same cluster from it.
+#[wasm_bindgen_test]
+async fn a_soaked_session_is_saved_and_restored_from_local_storage() {
+    use kubesim::soak::{Soak, SoakOptions};
+    use kubesim_web::storage;
+    // small enough that replaying it (one blocking call, as a reload does) stays well inside
+    // the driver's patience in a debug build
+    let mut soak = Soak::new(&SoakOptions { nodes: 8, hours: 1, seed: 5 });
+    for _ in 0..45 {
+        soak.minute();
+        yield_to_browser().await;
+    }
+    let r = soak.finish();
+    storage::save_session(&r.session).expect("the session is saved");
+    let back = storage::load_session().expect("it loads").expect("it is there");
+    assert_eq!(back, r.session);
+    assert_eq!(back.replay().cluster.api.store.revision(), r.revision);
+    web_sys::console::log_1(&format!("soak in wasm: {} steps, {} bytes saved", r.steps, r.session_bytes).into());
+    storage::forget_session();
+}
+
+// The cap on a saved session (kubesim::session::MAX_BYTES) fits what Chromium's localStorage
+// takes, so whatever kubesim agrees to save is really stored; beyond it nothing is overwritten.
+#[wasm_bindgen_test]
+fn the_largest_saveable_session_fits_the_browsers_storage() {
+    use kubesim::session::{Session, MAX_BYTES};
+    use kubesim_web::storage;
+    let mut s = Session::new(1, kubesim::sim::EPOCH);
+    s.record(kubesim::sim::EPOCH, &"x".repeat(MAX_BYTES - 100));
+    storage::save_session(&s).expect("the largest session is stored");
+    assert_eq!(storage::load_session().unwrap().unwrap(), s);
+    let mut over = s.clone();
+    over.record(kubesim::sim::EPOCH, &"y".repeat(200));
+    assert!(storage::save_session(&over).unwrap_err().contains("more than the 4194304"));
+    assert_eq!(storage::load_session().unwrap().unwrap(), s, "the last good save is kept");
+    storage::forget_session();
+}

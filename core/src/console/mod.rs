@@ -25,6 +25,9 @@ use shell::{Connector, ParseError};
 pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
 /// A command line (quotes and continuations included, here-documents not) past this is run as is.
 pub const MAX_COMMAND_BYTES: usize = 64 * 1024;
+/// ... and so is one of more lines than this: each line that may close a quote re-parses the
+/// command line, so the lines are capped to keep a hostile paste from freezing the page.
+pub const MAX_COMMAND_LINES: usize = 500;
 
 /// What a command printed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -72,11 +75,13 @@ pub struct Console {
     pending_bytes: usize,
     /// once the command line itself is complete: its here-documents and how many are closed
     heredocs: Option<(Vec<shell::HereDoc>, usize)>,
+    /// the quote the command line so far leaves open (a line without quotes cannot close it)
+    open_quote: Option<char>,
 }
 
 impl Console {
     pub fn new(cluster: Cluster) -> Console {
-        Console { cluster, files: Files::default(), host: None, cwd: "/root".into(), explain_docs: None, load_docs: None, pending: vec![], pending_bytes: 0, heredocs: None }
+        Console { cluster, files: Files::default(), host: None, cwd: "/root".into(), explain_docs: None, load_docs: None, pending: vec![], pending_bytes: 0, heredocs: None, open_quote: None }
     }
 
     /// True while earlier lines wait for more input (an open here-document or quote).
@@ -98,27 +103,32 @@ impl Console {
             None => {
                 // A command line (not its here-documents) this long is a paste gone wrong: stop
                 // waiting for its closing quote, as if input had ended.
-                if self.pending_bytes > MAX_COMMAND_BYTES {
+                if self.pending_bytes > MAX_COMMAND_BYTES || self.pending.len() > MAX_COMMAND_LINES {
                     return Some(self.take_and_run(true));
                 }
-                // Is the command line itself complete (quotes closed, no trailing backslash)?
-                let block = self.pending.join("\n");
-                let Ok((cmd, body)) = split_command(&block) else { return None };
-                if cmd.ends_with('\\') && !cmd.ends_with("\\\\") {
+                // still inside a quote: only a line with a quote character can close it
+                if self.open_quote.is_some() && !line.contains(['\'', '"']) {
                     return None;
                 }
-                let docs = shell::parse(&cmd).map(|l| l.heredocs).unwrap_or_default();
-                if docs.is_empty() {
-                    return Some(self.take_and_run(false));
+                // Is the command line itself complete (quotes closed, no trailing backslash)?
+                // The lines before this one were not, so it can only end here: one parse.
+                let cmd = join_continued(&self.pending);
+                if cmd.ends_with('\\') && !cmd.ends_with("\\\\") {
+                    self.open_quote = None;
+                    return None;
                 }
-                self.heredocs = Some((docs, 0));
-                // lines already typed after the command may close here-documents
-                for l in body {
-                    if self.close_heredoc(&l) {
-                        return Some(self.take_and_run(false));
+                match shell::parse(&cmd) {
+                    Err(ParseError::UnclosedQuote(q)) => {
+                        self.open_quote = Some(q);
+                        None
                     }
+                    Ok(l) if !l.heredocs.is_empty() => {
+                        self.open_quote = None;
+                        self.heredocs = Some((l.heredocs, 0));
+                        None
+                    }
+                    _ => Some(self.take_and_run(false)),
                 }
-                None
             }
             Some(_) => {
                 if self.close_heredoc(line) {
@@ -145,6 +155,7 @@ impl Console {
         self.pending.clear();
         self.pending_bytes = 0;
         self.heredocs = None;
+        self.open_quote = None;
     }
 
     fn take_and_run(&mut self, at_eof: bool) -> Output {
@@ -393,26 +404,53 @@ impl Console {
 
 /// Splits a block into the command line (joined over open quotes and trailing backslashes)
 /// and the lines after it.
+/// Lines joined as bash reads a command line: a trailing backslash continues the line.
+fn join_continued(lines: &[String]) -> String {
+    let mut cmd = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        cmd.push_str(l);
+        if cmd.ends_with('\\') && !cmd.ends_with("\\\\") && i + 1 < lines.len() {
+            cmd.pop();
+        } else if i + 1 < lines.len() {
+            cmd.push('\n');
+        }
+    }
+    cmd
+}
+
 fn split_command(block: &str) -> Result<(String, Vec<String>), ParseError> {
     let lines: Vec<&str> = block.split('\n').collect();
     let mut cmd = String::new();
     let mut continued = false;
+    // the quote the last parse left open, and whether a quote character came since: a line
+    // without one cannot close it, so it is not parsed again (long quoted pastes stay linear)
+    let mut open: Option<char> = None;
+    let mut quoted = false;
     for (i, l) in lines.iter().enumerate() {
         if i > 0 && !continued {
             cmd.push('\n');
         }
         cmd.push_str(l);
+        quoted |= l.contains(['\'', '"']);
         continued = false;
         if cmd.ends_with('\\') && !cmd.ends_with("\\\\") && i + 1 < lines.len() {
             cmd.pop();
             continued = true;
             continue;
         }
+        if let (Some(q), false) = (open, quoted) {
+            if i + 1 == lines.len() {
+                return Err(ParseError::UnclosedQuote(q));
+            }
+            continue;
+        }
+        quoted = false;
         match shell::parse(&cmd) {
             Err(ParseError::UnclosedQuote(q)) => {
                 if i + 1 == lines.len() {
                     return Err(ParseError::UnclosedQuote(q));
                 }
+                open = Some(q);
             }
             _ => return Ok((cmd, lines[i + 1..].iter().map(|s| s.to_string()).collect())),
         }
