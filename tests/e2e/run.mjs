@@ -192,6 +192,35 @@ try {
     if ((await page.innerText('#prompt')).trim() !== '$') throw new Error('prompt did not return to $');
   });
 
+  await check('the console: Tab completes, history comes back on ↑ after a reload, a pasted manifest is applied, clear empties it', async () => {
+    await page.fill('#console-input', 'kubectl get deploym');
+    await page.press('#console-input', 'Tab');
+    if ((await page.inputValue('#console-input')) !== 'kubectl get deployments ') throw new Error(`after Tab: ${await page.inputValue('#console-input')}`);
+    await page.fill('#console-input', 'kubectl describe pod ty');
+    await page.press('#console-input', 'Tab');
+    if ((await page.inputValue('#console-input')) !== 'kubectl describe pod typed ') throw new Error(`names: ${await page.inputValue('#console-input')}`);
+    await page.fill('#console-input', 'kubectl get nodes node0');
+    await page.press('#console-input', 'Tab');
+    // two choices and nothing to add: they are listed, as bash lists them
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('node01  node02'), null, { timeout: 5000 });
+    await page.fill('#console-input', '');
+    await run('kubectl get pod typed -o name');
+    await page.reload();
+    await page.waitForSelector('.node[data-node="node02"]', { timeout: 20000 });
+    await page.press('#console-input', 'ArrowUp');
+    if ((await page.inputValue('#console-input')) !== 'kubectl get pod typed -o name') throw new Error(`↑: ${await page.inputValue('#console-input')}`);
+    await page.press('#console-input', 'ArrowDown');
+    if ((await page.inputValue('#console-input')) !== '') throw new Error(`↓: ${await page.inputValue('#console-input')}`);
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.setData('text/plain', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pasted\ndata:\n  k: v\n');
+      document.querySelector('#console-input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('configmap/pasted created'), null, { timeout: 5000 });
+    await run('clear');
+    await page.waitForFunction(() => document.querySelectorAll('#scrollback .entry').length === 0, null, { timeout: 5000 });
+  });
+
   await check('a lesson is completed through the UI: a check fails, the work is done, every check passes', async () => {
     await page.click('#lessons-tab');
     await page.click('.lesson-pick[data-id="kube-proxy"]');

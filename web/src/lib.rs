@@ -10,19 +10,10 @@ mod inspector;
 mod lessons;
 pub mod panic;
 pub mod storage;
+pub mod terminal;
 use i18n::t;
 use inspector::{Inspector, Selection};
 use kubesim::lessons::{catalog, Lang, Lesson};
-
-/// One console entry as shown on screen: what was typed after which prompt, and what came back.
-#[derive(Clone, Debug, PartialEq)]
-struct Entry {
-    id: usize,
-    prompt: String,
-    input: String,
-    text: String,
-    error: bool,
-}
 
 /// The seed of the embedded default cluster.
 const DEFAULT_SEED: u64 = 1;
@@ -90,14 +81,9 @@ pub fn App() -> impl IntoView {
     let side_lessons = RwSignal::new(active.get_untracked().is_some());
     let console = StoredValue::new_local(start_console);
     let session = StoredValue::new_local(start_session);
-    let entries = RwSignal::new(Vec::<Entry>::new());
-    let next_id = StoredValue::new(0usize);
+    let scrollback = terminal::Scrollback::new();
     // a message from the page itself (not a command's output) in the scrollback
-    let notify = move |text: String, error: bool| {
-        let id = next_id.get_value();
-        next_id.set_value(id + 1);
-        entries.update(|es| es.push(Entry { id, prompt: "#".into(), input: "session".into(), text, error }));
-    };
+    let notify = move |text: String, error: bool| scrollback.push("#".into(), "session".into(), text, error);
     // a session that can no longer be saved says so once (and again after it could be)
     let save_failed = StoredValue::new(false);
     let save = move || {
@@ -114,7 +100,6 @@ pub fn App() -> impl IntoView {
     // what the page starts with (a link's scenario, say) is saved at once
     save();
     let view_state = RwSignal::new(console.with_value(|c| snapshot(&c.cluster)));
-    let input = RwSignal::new(String::new());
     // the prompt shows the node `ssh` took the console to
     let prompt = RwSignal::new(String::from("$"));
     let selected: Selection = RwSignal::new(None);
@@ -134,28 +119,14 @@ pub fn App() -> impl IntoView {
         let shown_prompt = prompt.get_untracked();
         let outs = console.try_update_value(|c| c.type_text(&text)).unwrap_or_default();
         save();
-        entries.update(|es| {
-            let id = next_id.get_value();
-            next_id.set_value(id + 1);
-            let error = outs.last().is_some_and(|o| o.error);
-            es.push(Entry { id, prompt: shown_prompt, input: text.clone(), text: outs.into_iter().map(|o| o.text).collect(), error });
-            // keep the scrollback bounded
-            let excess = es.len().saturating_sub(500);
-            es.drain(..excess);
-        });
+        let error = outs.last().is_some_and(|o| o.error);
+        // `clear` empties the scrollback (the terminal does that); its own line is not kept
+        if text.trim() != "clear" {
+            scrollback.push(shown_prompt, text.clone(), outs.into_iter().map(|o| o.text).collect(), error);
+        }
         prompt.set(console.with_value(|c| if c.needs_more() { ">".to_string() } else { c.host().map(|h| format!("root@{}:~#", h)).unwrap_or_else(|| "$".into()) }));
         refresh();
-        // keep the newest output in view, as a terminal does
-        request_animation_frame(|| {
-            if let Some(el) = document().get_element_by_id("scrollback") {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
-    };
-    let submit = move || {
-        let text = input.get_untracked();
-        input.set(String::new());
-        run_text(text);
+        terminal::scroll_to_end();
     };
     // Dropping a pending pod on a node is manual scheduling: the console creates the Binding,
     // exactly as `kubectl create -f binding.yaml` would.
@@ -213,7 +184,7 @@ pub fn App() -> impl IntoView {
         fresh.explain_docs = docs;
         console.set_value(fresh);
         session.set_value(s);
-        entries.set(vec![]);
+        scrollback.clear();
         prompt.set("$".into());
         selected.set(None);
         active.set(lesson);
@@ -287,36 +258,7 @@ pub fn App() -> impl IntoView {
             } else {
                 view! { <Inspector console=console state=view_state selected=selected lang=lang /> }.into_any()
             }}
-            <section class="console" id="console">
-                <div class="scrollback" id="scrollback">
-                    <For each=move || entries.get() key=|e| e.id children=move |e: Entry| {
-                        view! {
-                            <div class="entry">
-                                <pre class="cmd">{format!("{} {}", e.prompt, e.input)}</pre>
-                                <pre class=if e.error { "out error" } else { "out" }>{e.text}</pre>
-                            </div>
-                        }
-                    } />
-                </div>
-                <div class="prompt">
-                    <span id="prompt">{move || prompt.get()}</span>
-                    <input
-                        id="console-input"
-                        type="text"
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder="kubectl get nodes"
-                        prop:value=move || input.get()
-                        on:input=move |ev| input.set(event_target_value(&ev))
-                        on:keydown=move |ev: web_sys::KeyboardEvent| {
-                            if ev.key() == "Enter" {
-                                ev.prevent_default();
-                                submit();
-                            }
-                        }
-                    />
-                </div>
-            </section>
+            <terminal::Terminal console=console scrollback=scrollback prompt=prompt run=run_cb />
         </div>
     }
 }

@@ -102,3 +102,15 @@ fn the_largest_saveable_session_fits_the_browsers_storage() {
     assert_eq!(storage::load_session().unwrap().unwrap(), s, "the last good save is kept");
     storage::forget_session();
 }
+
+// A pasted manifest is applied as `kubectl apply -f -`, with a delimiter it does not contain.
+#[wasm_bindgen_test]
+fn pasted_manifests_are_told_from_commands() {
+    use kubesim_web::terminal::{apply_command, is_manifest};
+    assert!(is_manifest("apiVersion: v1\nkind: Pod\n"));
+    assert!(is_manifest("# a comment\n---\nkind: Pod\n"));
+    assert!(is_manifest("{\"kind\": \"Pod\"}\n"));
+    assert!(!is_manifest("kubectl get pods\nkubectl get nodes\n"));
+    assert_eq!(apply_command("kind: Pod\n"), "kubectl apply -f - <<'EOF'\nkind: Pod\nEOF");
+    assert_eq!(apply_command("a: |\n  x\nEOF\n"), "kubectl apply -f - <<'EOF_'\na: |\n  x\nEOF\nEOF_");
+}

@@ -3,6 +3,7 @@
 //! etcdctl, echo, sleep, cat, sim …) against the simulation and returns their output in order.
 
 pub mod etcdctl;
+pub mod complete;
 pub mod explain;
 pub mod files;
 pub mod host;
