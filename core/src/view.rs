@@ -34,6 +34,10 @@ pub struct NodeView {
     /// labels other than the ones every node has (hostname, os, arch)
     pub labels: Vec<String>,
     pub pods: Vec<PodView>,
+    /// spec.unschedulable (cordoned)
+    pub unschedulable: bool,
+    /// whether the node's simulated kubelet runs (`sim node stop` stops it)
+    pub kubelet_running: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -62,7 +66,17 @@ pub fn snapshot(c: &Cluster) -> ClusterView {
                 name: name(n).into(),
                 status: printers::node_status(n),
                 roles: printers::node_roles(n),
-                taints: n.pointer("/spec/taints").and_then(Value::as_array).into_iter().flatten().map(|t| format!("{}:{}", str_at(t, "/key"), str_at(t, "/effect"))).collect(),
+                // as `kubectl describe node` writes them: key=value:Effect, or key:Effect
+                taints: n
+                    .pointer("/spec/taints")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|t| match str_at(t, "/value") {
+                        "" => format!("{}:{}", str_at(t, "/key"), str_at(t, "/effect")),
+                        v => format!("{}={}:{}", str_at(t, "/key"), v, str_at(t, "/effect")),
+                    })
+                    .collect(),
                 cpu_requested_milli: 0,
                 cpu_allocatable_milli: q("/status/allocatable/cpu"),
                 memory_requested: 0,
@@ -77,6 +91,8 @@ pub fn snapshot(c: &Cluster) -> ClusterView {
                     .map(|(k, v)| if v.as_str().unwrap_or("").is_empty() { k.clone() } else { format!("{}={}", k, v.as_str().unwrap_or("")) })
                     .collect(),
                 pods: vec![],
+                unschedulable: n.pointer("/spec/unschedulable").and_then(Value::as_bool).unwrap_or(false),
+                kubelet_running: c.kubelets.get(name(n)).is_some_and(|k| k.running),
             }
         })
         .collect();
@@ -96,4 +112,25 @@ pub fn snapshot(c: &Cluster) -> ClusterView {
         }
     }
     ClusterView { nodes, pending, time: crate::api::time::rfc3339(now) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::Console;
+
+    // The canvas shows what `kubectl get nodes` / `describe node` show: STATUS, taints as
+    // key=value:Effect (or key:Effect), and whether each node's kubelet runs.
+    #[test]
+    fn nodes_as_the_canvas_draws_them() {
+        let mut c = Console::new(Cluster::default_cluster(1));
+        c.run_script("kubectl cordon node01\nkubectl taint node node02 gpu=true:NoSchedule\nsim node stop node02\nkubectl run web --image=nginx --overrides='{\"spec\":{\"nodeSelector\":{\"none\":\"x\"}}}'");
+        let v = snapshot(&c.cluster);
+        let node = |n: &str| v.nodes.iter().find(|x| x.name == n).unwrap().clone();
+        assert_eq!((node("node01").status.as_str(), node("node01").unschedulable, node("node01").kubelet_running), ("Ready,SchedulingDisabled", true, true));
+        assert_eq!(node("node02").taints, vec!["gpu=true:NoSchedule"]);
+        assert!(!node("node02").kubelet_running);
+        assert_eq!(node("controlplane").taints, vec!["node-role.kubernetes.io/control-plane:NoSchedule"]);
+        assert_eq!(v.pending.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["web"]);
+    }
 }

@@ -115,6 +115,54 @@ try {
     await page.waitForSelector('.node[data-node="node01"] .pod[data-pod="manual"]', { timeout: 10000 });
   });
 
+  await check('a node\'s menu cordons, taints, labels and stops it; "add node" joins one; the bin deletes a pod', async () => {
+    const menu = async (node) => {
+      await page.click(`.node[data-node="${node}"] .node-menu-button`);
+      await page.waitForSelector(`.node[data-node="${node}"] .node-menu`, { timeout: 5000 });
+    };
+    const saw = (text) => page.waitForFunction((t) => document.querySelector('#scrollback')?.innerText.includes(t), text, { timeout: 10000 })
+      .catch(async () => { throw new Error(`waited for ${text}; the console ends with:\n${(await page.innerText('#scrollback')).slice(-600)}`); });
+    await menu('node02');
+    await page.click('.node[data-node="node02"] [data-action="cordon"]');
+    await saw('node/node02 cordoned');
+    await page.waitForFunction(() => document.querySelector('.node[data-node="node02"] .node-status')?.innerText === 'Ready,SchedulingDisabled', null, { timeout: 5000 });
+    await menu('node02');
+    await page.fill('.node[data-node="node02"] [data-form="taint"] input', 'gpu=true:NoSchedule');
+    await page.click('.node[data-node="node02"] [data-form="taint"] button');
+    await saw('node/node02 tainted');
+    await page.waitForSelector('.node[data-node="node02"] .node-tags .taint:text("gpu=true:NoSchedule")', { timeout: 5000 });
+    await menu('node02');
+    await page.fill('.node[data-node="node02"] [data-form="label"] input', 'disktype=ssd');
+    await page.click('.node[data-node="node02"] [data-form="label"] button');
+    await saw('node/node02 labeled');
+    await menu('node02');
+    await page.click('.node[data-node="node02"] [data-remove-taint="gpu=true:NoSchedule"]');
+    await saw('node/node02 untainted');
+    await menu('node02');
+    await page.click('.node[data-node="node02"] [data-action="uncordon"]');
+    await saw('node/node02 uncordoned');
+    await menu('node02');
+    await page.click('.node[data-node="node02"] [data-action="stop"]');
+    await saw('kubelet on node02 stopped');
+    await menu('node02');
+    await page.click('.node[data-node="node02"] [data-action="start"]');
+    await saw('kubelet on node02 started');
+    await page.click('#add-node');
+    await page.fill('#add-node-cpu', '4');
+    await page.fill('#add-node-labels', 'zone=b');
+    await page.click('#add-node-submit');
+    await saw('node/node03 added');
+    await page.waitForSelector('.node[data-node="node03"] .label:text("zone=b")', { timeout: 10000 });
+    const cpu = await page.innerText('.node[data-node="node03"] [data-bar="cpu"] .bar-text');
+    if (!cpu.endsWith('/ 4000m')) throw new Error(`node03 cpu: ${cpu}`);
+    // a pod dropped on the bin is deleted (kubectl delete pod), and its ReplicaSet would replace it
+    await page.dragAndDrop('.node .pod[data-pod="web"]', '#bin');
+    await saw('pod "web" deleted from default namespace');
+    await page.waitForFunction(() => !document.querySelector('.pod[data-pod="web"]'), null, { timeout: 5000 });
+    await run('kubectl run web --image=nginx');
+    await page.screenshot({ path: join(out, 'node-menu.png') });
+  });
+
   await check('time controls: pause stops the clock, step and 60× move it', async () => {
     const clock = async () => Date.parse(await page.innerText('#clock'));
     await page.click('#play'); // pause

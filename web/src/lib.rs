@@ -2,9 +2,10 @@
 //! person does goes through the same console engine as the headless `kubesim` binary.
 
 use kubesim::session::Session;
-use kubesim::view::{snapshot, ClusterView, PodView};
+use kubesim::view::snapshot;
 use leptos::prelude::*;
 
+mod canvas;
 mod i18n;
 mod inspector;
 mod lessons;
@@ -251,7 +252,7 @@ pub fn App() -> impl IntoView {
                 </label>
             </header>
             <main class="cluster" id="cluster">
-                <ClusterList state=view_state selected=selected bind=bind lang=lang />
+                <canvas::ClusterList state=view_state selected=selected bind=bind run=run_cb lang=lang />
             </main>
             {move || if side_lessons.get() {
                 view! { <lessons::LessonPanel console=console lang=lang active=active open=open_lesson run=run_cb /> }.into_any()
@@ -273,82 +274,4 @@ async fn fetch_text(url: &str) -> Option<String> {
     }
     let text = wasm_bindgen_futures::JsFuture::from(resp.text().ok()?).await.ok()?;
     text.as_string()
-}
-
-#[component]
-fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback<(String, String, String)>, lang: RwSignal<Lang>) -> impl IntoView {
-    view! {
-        <div class="nodes">
-            <For each=move || state.get().nodes key=|n| format!("{:?}", n) children=move |n| {
-                let pods = n.pods.clone();
-                let node = n.name.clone();
-                view! {
-                    <div class="node" data-node=n.name.clone()
-                        on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
-                        on:drop=move |ev: web_sys::DragEvent| {
-                            ev.prevent_default();
-                            let data = ev.data_transfer().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
-                            if let Some((ns, name)) = data.split_once('/') {
-                                bind.run((ns.to_string(), name.to_string(), node.clone()));
-                            }
-                        }>
-                        <div class="node-head">
-                            <span class="node-name">{n.name.clone()}</span>
-                            <span class="node-status">{n.status.clone()}</span>
-                            <span class="node-roles">{n.roles.clone()}</span>
-                        </div>
-                        {bar("cpu", n.cpu_requested_milli, n.cpu_allocatable_milli, format!("{}m / {}m", n.cpu_requested_milli, n.cpu_allocatable_milli))}
-                        {bar("memory", n.memory_requested, n.memory_allocatable, format!("{}Mi / {}Mi", n.memory_requested / (1 << 20), n.memory_allocatable / (1 << 20)))}
-                        {bar("pods", pods.len() as i128, n.pods_allocatable, format!("{} / {}", pods.len(), n.pods_allocatable))}
-                        <div class="node-tags">
-                            {n.taints.iter().map(|t| view! { <span class="taint" title="taint">{t.clone()}</span> }).collect_view()}
-                            {n.labels.iter().map(|l| view! { <span class="label" title="label">{l.clone()}</span> }).collect_view()}
-                        </div>
-                        <ul class="pods">{pods.into_iter().map(|p| pod_chip(p, selected, false)).collect_view()}</ul>
-                    </div>
-                }
-            } />
-        </div>
-        <div class="pending">
-            <div class="lane-title">{move || t(lang.get(), "unscheduled")}</div>
-            <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(|p| pod_chip(p, selected, true)).collect_view()}</ul>
-        </div>
-    }
-}
-
-/// A requests-against-allocatable bar, as `kubectl describe node`'s "Allocated resources".
-fn bar(what: &'static str, used: i128, total: i128, text: String) -> impl IntoView {
-    let pct = if total > 0 { (used * 100 / total).clamp(0, 100) } else { 0 };
-    let class = if pct >= 90 { "bar-fill full" } else { "bar-fill" };
-    let title = format!("{} requests: {} ({}%)", what, text, pct);
-    view! {
-        <div class="bar" title=title data-bar=what>
-            <span class="bar-name">{what}</span>
-            <span class="bar-track"><span class=class style=format!("width: {}%", pct)></span></span>
-            <span class="bar-text">{text}</span>
-        </div>
-    }
-}
-
-fn pod_chip(p: PodView, selected: Selection, pending: bool) -> impl IntoView {
-    let class = format!("pod status-{}", p.status.to_lowercase());
-    let key = (p.namespace.clone(), p.name.clone());
-    let key2 = key.clone();
-    let drag = format!("{}/{}", p.namespace, p.name);
-    // a chip is a button for the keyboard too: Enter or Space selects it; a pending pod can be
-    // dragged onto a node
-    view! {
-        <li class=class data-pod=p.name.clone() title=format!("{}/{}", p.namespace, p.name) tabindex="0" role="button"
-            draggable=if pending { "true" } else { "false" }
-            on:dragstart=move |ev: web_sys::DragEvent| {
-                if let Some(d) = ev.data_transfer() {
-                    let _ = d.set_data("text/plain", &drag);
-                }
-            }
-            on:click=move |_| selected.set(Some(key.clone()))
-            on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); selected.set(Some(key2.clone())); }>
-            <span class="pod-name">{p.name.clone()}</span>
-            <span class="pod-status">{p.status.clone()}</span>
-        </li>
-    }
 }

@@ -1,0 +1,248 @@
+//! The cluster canvas: node cards (status, roles, requests against allocatable, taints,
+//! labels, their pods) with each node's menu, the unscheduled lane, the bin, and "add node".
+//! Every action is a console command, run through the console so the learner sees it.
+
+use crate::i18n::t;
+use crate::inspector::Selection;
+use kubesim::lessons::Lang;
+use kubesim::view::{ClusterView, NodeView, PodView};
+use leptos::prelude::*;
+
+/// A word as the shell reads it back: quoted when it holds anything but plain characters.
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "._/=:,-+@%".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// What dragging a pod carries: namespace/name.
+const DRAG_TYPE: &str = "text/plain";
+
+fn dropped_pod(ev: &web_sys::DragEvent) -> Option<(String, String)> {
+    let data = ev.data_transfer().and_then(|d| d.get_data(DRAG_TYPE).ok())?;
+    data.split_once('/').map(|(ns, n)| (ns.to_string(), n.to_string()))
+}
+
+#[component]
+pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, lang: RwSignal<Lang>) -> impl IntoView {
+    // the node whose menu is open
+    let menu: RwSignal<Option<String>> = RwSignal::new(None);
+    let adding = RwSignal::new(false);
+    view! {
+        <div class="nodes">
+            <For each=move || state.get().nodes key=|n| format!("{:?}", n) children=move |n| view! { <NodeCard n=n selected=selected bind=bind run=run menu=menu lang=lang /> } />
+            <div class="node add-node">
+                {move || if adding.get() {
+                    view! { <AddNode run=run adding=adding lang=lang next=move || next_node_name(&state.get_untracked()) /> }.into_any()
+                } else {
+                    view! { <button id="add-node" class="tool" on:click=move |_| adding.set(true)>{move || t(lang.get(), "add-node")}</button> }.into_any()
+                }}
+            </div>
+        </div>
+        <div class="pending">
+            <div class="lane-title">{move || t(lang.get(), "unscheduled")}</div>
+            <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(|p| pod_chip(p, selected)).collect_view()}</ul>
+            <div id="bin" class="bin" title=move || t(lang.get(), "bin-title")
+                on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+                on:drop=move |ev: web_sys::DragEvent| {
+                    ev.prevent_default();
+                    if let Some((ns, name)) = dropped_pod(&ev) {
+                        run.run(format!("kubectl delete pod {} -n {}", shell_word(&name), shell_word(&ns)));
+                    }
+                }>{move || t(lang.get(), "bin")}</div>
+        </div>
+    }
+}
+
+/// node01, node02, … : the first free name.
+fn next_node_name(v: &ClusterView) -> String {
+    (1..).map(|i| format!("node{:02}", i)).find(|n| !v.nodes.iter().any(|x| &x.name == n)).unwrap_or_default()
+}
+
+#[component]
+fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>) -> impl IntoView {
+    let node = n.name.clone();
+    let pods = n.pods.clone();
+    let open = {
+        let node = node.clone();
+        move || menu.get().as_deref() == Some(node.as_str())
+    };
+    let toggle = {
+        let node = node.clone();
+        move |_| menu.update(|m| *m = if m.as_deref() == Some(node.as_str()) { None } else { Some(node.clone()) })
+    };
+    let drop_node = node.clone();
+    let menu_node = n.clone();
+    view! {
+        <div class="node" data-node=n.name.clone() class:notready=n.status.starts_with("NotReady") class:cordoned=n.unschedulable
+            on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+            on:drop=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                if let Some((ns, name)) = dropped_pod(&ev) {
+                    bind.run((ns, name, drop_node.clone()));
+                }
+            }>
+            <div class="node-head">
+                <span class="node-name">{n.name.clone()}</span>
+                <span class="node-status">{n.status.clone()}</span>
+                <span class="node-roles">{n.roles.clone()}</span>
+                <button class="node-menu-button" aria-haspopup="menu" aria-label=move || t(lang.get(), "node-actions") on:click=toggle>"⋮"</button>
+            </div>
+            {move || open().then(|| view! { <NodeMenu n=menu_node.clone() run=run menu=menu lang=lang /> })}
+            {bar("cpu", n.cpu_requested_milli, n.cpu_allocatable_milli, format!("{}m / {}m", n.cpu_requested_milli, n.cpu_allocatable_milli))}
+            {bar("memory", n.memory_requested, n.memory_allocatable, format!("{}Mi / {}Mi", n.memory_requested / (1 << 20), n.memory_allocatable / (1 << 20)))}
+            {bar("pods", pods.len() as i128, n.pods_allocatable, format!("{} / {}", pods.len(), n.pods_allocatable))}
+            <div class="node-tags">
+                {n.taints.iter().map(|t| view! { <span class="taint" title="taint">{t.clone()}</span> }).collect_view()}
+                {n.labels.iter().map(|l| view! { <span class="label" title="label">{l.clone()}</span> }).collect_view()}
+            </div>
+            <ul class="pods">{pods.into_iter().map(|p| pod_chip(p, selected)).collect_view()}</ul>
+        </div>
+    }
+}
+
+/// A node's actions: each one the kubectl (or sim) command that does it.
+#[component]
+fn NodeMenu(n: NodeView, run: Callback<String>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>) -> impl IntoView {
+    let name = shell_word(&n.name);
+    let act = move |cmd: String| {
+        move |_| {
+            menu.set(None);
+            run.run(cmd.clone());
+        }
+    };
+    let taint_text = RwSignal::new(String::new());
+    let label_text = RwSignal::new(String::new());
+    let (n1, n2, n3) = (name.clone(), name.clone(), name.clone());
+    view! {
+        <div class="node-menu" role="menu">
+            {if n.unschedulable {
+                view! { <button role="menuitem" data-action="uncordon" on:click=act(format!("kubectl uncordon {}", name))>{move || t(lang.get(), "uncordon")}</button> }.into_any()
+            } else {
+                view! { <button role="menuitem" data-action="cordon" on:click=act(format!("kubectl cordon {}", name))>{move || t(lang.get(), "cordon")}</button> }.into_any()
+            }}
+            <button role="menuitem" data-action="drain" on:click=act(format!("kubectl drain {} --ignore-daemonsets", name))>{move || t(lang.get(), "drain")}</button>
+            {if n.kubelet_running {
+                view! { <button role="menuitem" data-action="stop" on:click=act(format!("sim node stop {}", name))>{move || t(lang.get(), "stop-kubelet")}</button> }.into_any()
+            } else {
+                view! { <button role="menuitem" data-action="start" on:click=act(format!("sim node start {}", name))>{move || t(lang.get(), "start-kubelet")}</button> }.into_any()
+            }}
+            <button role="menuitem" data-action="delete" on:click=act(format!("kubectl delete node {}", name))>{move || t(lang.get(), "delete-node")}</button>
+            <div class="menu-section">{move || t(lang.get(), "taints")}</div>
+            {n.taints.iter().map(|tn| {
+                // `key=value:Effect` is removed as `key:Effect-`
+                let (key, effect) = tn.rsplit_once(':').unwrap_or((tn.as_str(), ""));
+                let key = key.split('=').next().unwrap_or(key);
+                let cmd = format!("kubectl taint node {} {}-", n1, shell_word(&format!("{}:{}", key, effect)));
+                view! { <span class="chip taint">{tn.clone()}<button class="remove" data-remove-taint=tn.clone() aria-label="remove" on:click=act(cmd)>"✕"</button></span> }
+            }).collect_view()}
+            <form class="menu-form" data-form="taint" on:submit=move |ev| {
+                ev.prevent_default();
+                let v = taint_text.get_untracked();
+                if !v.trim().is_empty() {
+                    menu.set(None);
+                    run.run(format!("kubectl taint node {} {}", n2, shell_word(v.trim())));
+                }
+            }>
+                <input name="taint" placeholder="key=value:NoSchedule" prop:value=move || taint_text.get() on:input=move |ev| taint_text.set(event_target_value(&ev)) />
+                <button type="submit">{move || t(lang.get(), "add")}</button>
+            </form>
+            <div class="menu-section">{move || t(lang.get(), "labels")}</div>
+            {n.labels.iter().map(|l| {
+                let key = l.split('=').next().unwrap_or(l);
+                let cmd = format!("kubectl label node {} {}-", name, shell_word(key));
+                view! { <span class="chip label">{l.clone()}<button class="remove" data-remove-label=l.clone() aria-label="remove" on:click=act(cmd)>"✕"</button></span> }
+            }).collect_view()}
+            <form class="menu-form" data-form="label" on:submit=move |ev| {
+                ev.prevent_default();
+                let v = label_text.get_untracked();
+                if !v.trim().is_empty() {
+                    menu.set(None);
+                    run.run(format!("kubectl label node {} {}", n3, shell_word(v.trim())));
+                }
+            }>
+                <input name="label" placeholder="disktype=ssd" prop:value=move || label_text.get() on:input=move |ev| label_text.set(event_target_value(&ev)) />
+                <button type="submit">{move || t(lang.get(), "add")}</button>
+            </form>
+        </div>
+    }
+}
+
+/// "Add node": the node a `kubeadm join` would bring, with its size, labels and taints.
+#[component]
+fn AddNode(run: Callback<String>, adding: RwSignal<bool>, lang: RwSignal<Lang>, next: impl Fn() -> String + 'static) -> impl IntoView {
+    let name = RwSignal::new(next());
+    let cpu = RwSignal::new("2".to_string());
+    let memory = RwSignal::new("4Gi".to_string());
+    let labels = RwSignal::new(String::new());
+    let taints = RwSignal::new(String::new());
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let mut cmd = format!("sim node add {} --cpu {} --memory {}", shell_word(name.get_untracked().trim()), shell_word(cpu.get_untracked().trim()), shell_word(memory.get_untracked().trim()));
+        for (flag, v) in [("--labels", labels.get_untracked()), ("--taints", taints.get_untracked())] {
+            if !v.trim().is_empty() {
+                cmd.push_str(&format!(" {} {}", flag, shell_word(v.trim())));
+            }
+        }
+        adding.set(false);
+        run.run(cmd);
+    };
+    let field = move |label: &'static str, id: &'static str, sig: RwSignal<String>, placeholder: &'static str| {
+        view! {
+            <label class="field">{move || t(lang.get(), label)}
+                <input id=id placeholder=placeholder prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <form id="add-node-form" class="add-node-form" on:submit=submit>
+            {field("node-name", "add-node-name", name, "node03")}
+            {field("cpu", "add-node-cpu", cpu, "2")}
+            {field("memory", "add-node-memory", memory, "4Gi")}
+            {field("labels", "add-node-labels", labels, "disktype=ssd")}
+            {field("taints", "add-node-taints", taints, "gpu=true:NoSchedule")}
+            <div class="form-buttons">
+                <button type="submit" id="add-node-submit">{move || t(lang.get(), "add")}</button>
+                <button type="button" on:click=move |_| adding.set(false)>{move || t(lang.get(), "cancel")}</button>
+            </div>
+        </form>
+    }
+}
+
+/// A requests-against-allocatable bar, as `kubectl describe node`'s "Allocated resources".
+fn bar(what: &'static str, used: i128, total: i128, text: String) -> impl IntoView {
+    let pct = if total > 0 { (used * 100 / total).clamp(0, 100) } else { 0 };
+    let class = if pct >= 90 { "bar-fill full" } else { "bar-fill" };
+    let title = format!("{} requests: {} ({}%)", what, text, pct);
+    view! {
+        <div class="bar" title=title data-bar=what>
+            <span class="bar-name">{what}</span>
+            <span class="bar-track"><span class=class style=format!("width: {}%", pct)></span></span>
+            <span class="bar-text">{text}</span>
+        </div>
+    }
+}
+
+fn pod_chip(p: PodView, selected: Selection) -> impl IntoView {
+    let class = format!("pod status-{}", p.status.to_lowercase());
+    let key = (p.namespace.clone(), p.name.clone());
+    let key2 = key.clone();
+    let drag = format!("{}/{}", p.namespace, p.name);
+    // a chip is a button for the keyboard too: Enter or Space selects it; it can be dragged
+    // onto a node (a Binding) or onto the bin (deleted)
+    view! {
+        <li class=class data-pod=p.name.clone() title=format!("{}/{}", p.namespace, p.name) tabindex="0" role="button" draggable="true"
+            on:dragstart=move |ev: web_sys::DragEvent| {
+                if let Some(d) = ev.data_transfer() {
+                    let _ = d.set_data(DRAG_TYPE, &drag);
+                }
+            }
+            on:click=move |_| selected.set(Some(key.clone()))
+            on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); selected.set(Some(key2.clone())); }>
+            <span class="pod-name">{p.name.clone()}</span>
+            <span class="pod-status">{p.status.clone()}</span>
+        </li>
+    }
+}
