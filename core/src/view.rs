@@ -53,6 +53,15 @@ fn pod_view(p: &Value, now: i64) -> PodView {
     PodView { namespace: namespace(p).into(), name: name(p).into(), status, ready, owner }
 }
 
+/// The toolbar's virtual clock: RFC 3339, with milliseconds when "step" lands between seconds
+/// (timers fire at any millisecond; a step must visibly move the clock).
+pub fn clock(now: i64) -> String {
+    match now.rem_euclid(1000) {
+        0 => crate::api::time::rfc3339(now),
+        ms => format!("{}.{:03}Z", crate::api::time::rfc3339(now - ms).trim_end_matches('Z'), ms),
+    }
+}
+
 pub fn snapshot(c: &Cluster) -> ClusterView {
     let now = c.now();
     let pods = c.api.list_kind("Pod", None);
@@ -111,7 +120,7 @@ pub fn snapshot(c: &Cluster) -> ClusterView {
             n.pods.push(pod_view(p, now));
         }
     }
-    ClusterView { nodes, pending, time: crate::api::time::rfc3339(now) }
+    ClusterView { nodes, pending, time: clock(now) }
 }
 
 #[cfg(test)]
@@ -132,5 +141,7 @@ mod tests {
         assert!(!node("node02").kubelet_running);
         assert_eq!(node("controlplane").taints, vec!["node-role.kubernetes.io/control-plane:NoSchedule"]);
         assert_eq!(v.pending.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["web"]);
+        assert_eq!(clock(crate::sim::EPOCH), "2026-01-01T00:00:00Z");
+        assert_eq!(clock(crate::sim::EPOCH + 61_850), "2026-01-01T00:01:01.850Z");
     }
 }

@@ -170,11 +170,13 @@ try {
     await page.waitForTimeout(2200);
     if ((await clock()) !== paused) throw new Error('the clock moved while paused');
     await page.click('#step');
-    await page.waitForFunction((t) => Date.parse(document.querySelector('#clock').innerText) > t, paused, { timeout: 5000 });
+    await page.waitForFunction((t) => Date.parse(document.querySelector('#clock').innerText) > t, paused, { timeout: 10000 })
+      .catch(async () => { throw new Error(`step: the clock stayed at ${await page.innerText('#clock')} (paused at ${new Date(paused).toISOString()})`); });
     await page.selectOption('#speed', '60');
     await page.click('#play'); // play at 60×
     const before = await clock();
-    await page.waitForFunction((t) => Date.parse(document.querySelector('#clock').innerText) >= t + 60000, before, { timeout: 5000 });
+    await page.waitForFunction((t) => Date.parse(document.querySelector('#clock').innerText) >= t + 60000, before, { timeout: 10000 })
+      .catch(async () => { throw new Error(`60×: the clock went from ${new Date(before).toISOString()} to ${await page.innerText('#clock')} (play button: ${await page.innerText('#play')})`); });
     await page.selectOption('#speed', '1');
   });
 
