@@ -164,7 +164,28 @@ fn fuzz_findings_run_clean() {
             assert!(out.starts_with("Error from server (BadRequest): invalid selector: 'involvedObject.na"), "{out}");
             assert!(out.ends_with("bash: unexpected EOF while looking for matching `\"'\n"), "{out}");
         }
+        if name == "console-crash-run-overrides-kind" {
+            assert!(out.starts_with("error: "), "{out}");
+        }
         seen += 1;
     }
     assert!(seen >= 1);
+}
+
+// Found by fuzzing (console): `kubectl run --overrides` can change the generated object's kind
+// or replace the object; the console panicked on a kind it does not serve. kubectl's decoder
+// refuses such an object with its scheme's messages.
+#[test]
+fn run_overrides_that_change_the_kind() {
+    let mut c = console();
+    let (out, changed) = run(&mut c, r#"kubectl run x --image=nginx --override-type=json --overrides='[{"op":"replace","path":"/kind","value":"Foo"}]'"#);
+    assert_eq!(out, "error: no kind \"Foo\" is registered for version \"v1\" in scheme \"k8s.io/kubectl/pkg/scheme/scheme.go:28\"\n");
+    assert!(!changed);
+    let (out, _) = run(&mut c, r#"kubectl run x --image=nginx --override-type=json --overrides='[{"op":"remove","path":"/kind"}]'"#);
+    assert!(out.starts_with("error: Object 'Kind' is missing in '{"), "{out}");
+    let (out, _) = run(&mut c, r#"kubectl run x --image=nginx --override-type=json --overrides='[{"op":"replace","path":"","value":"httpd"}]'"#);
+    assert!(out.starts_with("error: "), "{out}");
+    let (out, changed) = run(&mut c, r#"kubectl run x --image=nginx --overrides='{"kind":"Service"}'"#);
+    assert!(out.starts_with("Error from server (BadRequest): Service in version \"v1\" cannot be handled as a Service"), "{out}");
+    assert!(!changed);
 }

@@ -8,6 +8,24 @@ use crate::api::resources;
 use crate::console::{Console, Out};
 use serde_json::{json, Map, Value};
 
+/// What kubectl's scheme decoder says of an object that is not one of its kinds.
+fn decode_error(obj: &Value) -> String {
+    match obj {
+        Value::Object(_) if crate::api::kind(obj).is_empty() => format!("error: Object 'Kind' is missing in '{}'", obj),
+        Value::Object(_) => format!("error: no kind \"{}\" is registered for version \"{}\" in scheme \"k8s.io/kubectl/pkg/scheme/scheme.go:28\"", crate::api::kind(obj), crate::api::str_at(obj, "/apiVersion")),
+        other => format!(
+            "error: couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}",
+            match other {
+                Value::String(_) => "string",
+                Value::Number(_) => "number",
+                Value::Bool(_) => "bool",
+                Value::Array(_) => "array",
+                _ => "null",
+            }
+        ),
+    }
+}
+
 /// Sends or prints a generated object.
 fn finish(c: &mut Console, a: &Args, mut obj: Value) -> Out {
     let fmt = match Format::parse(a.get("output")) {
@@ -18,7 +36,8 @@ fn finish(c: &mut Console, a: &Args, mut obj: Value) -> Out {
     if !["none", "client", "server", "true"].contains(&dry) {
         return Out::err(format!("error: Invalid dry-run value ({}). Must be \"none\", \"server\", or \"client\".", dry));
     }
-    let r = resources::by_kind(crate::api::kind(&obj)).expect("generators make served kinds");
+    // --overrides may have changed the kind (or the whole object): kubectl's decoder says so
+    let Some(r) = resources::by_kind(crate::api::kind(&obj)) else { return Out::err(decode_error(&obj)) };
     if r.namespaced {
         if let Some(ns) = a.get("namespace") {
             obj["metadata"]["namespace"] = json!(ns);
