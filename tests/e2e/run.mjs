@@ -271,6 +271,36 @@ try {
     await page.waitForFunction(() => document.querySelectorAll('#scrollback .entry').length === 0, null, { timeout: 5000 });
   });
 
+  await check('the editor applies a manifest, shows an error at its line, and edits a live object', async () => {
+    await page.click('#editor-tab');
+    await page.waitForSelector('#editor-text', { timeout: 5000 });
+    const bad = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: edited', 'spec:', '  containers:', '  - name: c', '    imagePullPolice: Always', '    image: nginx'].join('\n');
+    await page.fill('#editor-text', bad);
+    await page.click('#editor-apply');
+    await page.waitForSelector('#editor-errors li[data-line="8"]', { timeout: 5000 }).catch(async () => {
+      throw new Error(`errors: ${await page.innerText('#editor')}`);
+    });
+    const msg = await page.innerText('#editor-errors li[data-line="8"]');
+    if (!msg.includes('unknown field "spec.containers[0].imagePullPolicy"'.replace('Policy', 'Police'))) throw new Error(msg);
+    await page.waitForSelector('#editor-gutter [data-line="8"].bad', { timeout: 2000 });
+    await page.fill('#editor-text', bad.replace('imagePullPolice', 'imagePullPolicy'));
+    await page.click('#editor-apply');
+    await page.waitForFunction(() => document.querySelector('#editor-result')?.innerText.includes('pod/edited created'), null, { timeout: 5000 });
+    if (await page.$('#editor-errors li')) throw new Error('errors left after a good apply');
+    // Edit on the pod: its live YAML, changed and applied
+    await page.waitForSelector('.node .pod[data-pod="edited"]', { timeout: 10000 });
+    await page.click('.node .pod[data-pod="edited"]');
+    await page.click('#inspector-edit');
+    await page.waitForSelector('#editor-text', { timeout: 5000 });
+    const live = await page.inputValue('#editor-text');
+    if (!live.includes('name: edited') || !live.includes('nodeName: node0')) throw new Error(`live yaml: ${live.slice(0, 300)}`);
+    await page.fill('#editor-text', live.replace('image: nginx', 'image: nginx:1.27'));
+    await page.click('#editor-apply');
+    await page.waitForFunction(() => document.querySelector('#editor-result')?.innerText.includes('pod/edited configured'), null, { timeout: 5000 });
+    await page.screenshot({ path: join(out, 'editor.png') });
+    await page.click('#inspector-tab');
+  });
+
   await check('a lesson is completed through the UI: a check fails, the work is done, every check passes', async () => {
     await page.click('#lessons-tab');
     await page.click('.lesson-pick[data-id="kube-proxy"]');

@@ -26,13 +26,13 @@ fn dropped_pod(ev: &web_sys::DragEvent) -> Option<(String, String)> {
 }
 
 #[component]
-pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, lang: RwSignal<Lang>) -> impl IntoView {
+pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, lang: RwSignal<Lang>) -> impl IntoView {
     // the node whose menu is open
     let menu: RwSignal<Option<String>> = RwSignal::new(None);
     let adding = RwSignal::new(false);
     view! {
         <div class="nodes">
-            <For each=move || state.get().nodes key=|n| format!("{:?}", n) children=move |n| view! { <NodeCard n=n selected=selected bind=bind run=run menu=menu lang=lang /> } />
+            <For each=move || state.get().nodes key=|n| format!("{:?}", n) children=move |n| view! { <NodeCard n=n selected=selected bind=bind run=run edit=edit menu=menu lang=lang /> } />
             <div class="node add-node">
                 {move || if adding.get() {
                     view! { <AddNode run=run adding=adding lang=lang next=move || next_node_name(&state.get_untracked()) /> }.into_any()
@@ -62,7 +62,7 @@ fn next_node_name(v: &ClusterView) -> String {
 }
 
 #[component]
-fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>) -> impl IntoView {
+fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>) -> impl IntoView {
     let node = n.name.clone();
     let pods = n.pods.clone();
     let open = {
@@ -90,7 +90,7 @@ fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, St
                 <span class="node-roles">{n.roles.clone()}</span>
                 <button class="node-menu-button" aria-haspopup="menu" aria-label=move || t(lang.get(), "node-actions") on:click=toggle>"⋮"</button>
             </div>
-            {move || open().then(|| view! { <NodeMenu n=menu_node.clone() run=run menu=menu lang=lang /> })}
+            {move || open().then(|| view! { <NodeMenu n=menu_node.clone() run=run edit=edit menu=menu lang=lang /> })}
             {bar("cpu", n.cpu_requested_milli, n.cpu_allocatable_milli, format!("{}m / {}m", n.cpu_requested_milli, n.cpu_allocatable_milli))}
             {bar("memory", n.memory_requested, n.memory_allocatable, format!("{}Mi / {}Mi", n.memory_requested / (1 << 20), n.memory_allocatable / (1 << 20)))}
             {bar("pods", pods.len() as i128, n.pods_allocatable, format!("{} / {}", pods.len(), n.pods_allocatable))}
@@ -105,7 +105,7 @@ fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, St
 
 /// A node's actions: each one the kubectl (or sim) command that does it.
 #[component]
-fn NodeMenu(n: NodeView, run: Callback<String>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>) -> impl IntoView {
+fn NodeMenu(n: NodeView, run: Callback<String>, edit: Callback<(String, String)>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>) -> impl IntoView {
     let name = shell_word(&n.name);
     let act = move |cmd: String| {
         move |_| {
@@ -130,6 +130,13 @@ fn NodeMenu(n: NodeView, run: Callback<String>, menu: RwSignal<Option<String>>, 
                 view! { <button role="menuitem" data-action="start" on:click=act(format!("sim node start {}", name))>{move || t(lang.get(), "start-kubelet")}</button> }.into_any()
             }}
             <button role="menuitem" data-action="delete" on:click=act(format!("kubectl delete node {}", name))>{move || t(lang.get(), "delete-node")}</button>
+            <button role="menuitem" data-action="edit" on:click={
+                let node = n.name.clone();
+                move |_| {
+                    menu.set(None);
+                    edit.run((format!("node/{}", node), String::new()));
+                }
+            }>{move || t(lang.get(), "edit")}</button>
             <div class="menu-section">{move || t(lang.get(), "taints")}</div>
             {n.taints.iter().map(|tn| {
                 // `key=value:Effect` is removed as `key:Effect-`

@@ -55,6 +55,11 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
         "delete-node" => if ko { "Node 삭제" } else { "delete node" },
         "bin" => if ko { "🗑 여기에 놓으면 Pod 삭제" } else { "🗑 drop a pod here to delete it" },
         "bin-title" => if ko { "Pod를 끌어다 놓으면 kubectl delete pod" } else { "drop a pod: kubectl delete pod" },
+        "editor" => if ko { "에디터" } else { "editor" },
+        "edit" => if ko { "편집" } else { "edit" },
+        "apply" => if ko { "적용 (kubectl apply)" } else { "apply" },
+        "clear" => if ko { "지우기" } else { "clear" },
+        "line" => if ko { "줄" } else { "line" },
         _ => "",
     }
 }

@@ -26,7 +26,7 @@ fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Op
 }
 
 #[component]
-pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection, lang: RwSignal<kubesim::lessons::Lang>) -> impl IntoView {
+pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection, lang: RwSignal<kubesim::lessons::Lang>, edit: Callback<(String, String)>) -> impl IntoView {
     let memo = StoredValue::new_local(None);
     view! {
         <aside class="inspector" id="inspector">
@@ -41,7 +41,12 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<Cl
                 let explained = explanation(console, memo, &ns, &name);
                 let compacted = console.with_value(|c| c.cluster.scheduler.attempt(&c.cluster.api.store, &ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store.compacted()));
                 view! {
-                    <h2 class="inspector-title">{format!("pod/{}", pod.name)}</h2>
+                    <h2 class="inspector-title">{format!("pod/{}", pod.name)}
+                        <button id="inspector-edit" class="tool" on:click={
+                            let (name, ns) = (pod.name.clone(), pod.namespace.clone());
+                            move |_| edit.run((format!("pod/{}", name), ns.clone()))
+                        }>{crate::i18n::t(lang.get(), "edit")}</button>
+                    </h2>
                     <dl class="facts">
                         <dt>"Namespace"</dt><dd>{pod.namespace.clone()}</dd>
                         <dt>{crate::i18n::t(lang.get(), "status")}</dt><dd>{pod.status.clone()}</dd>

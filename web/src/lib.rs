@@ -6,6 +6,7 @@ use kubesim::view::snapshot;
 use leptos::prelude::*;
 
 mod canvas;
+mod editor;
 mod i18n;
 mod inspector;
 mod lessons;
@@ -15,6 +16,14 @@ pub mod terminal;
 use i18n::t;
 use inspector::{Inspector, Selection};
 use kubesim::lessons::{catalog, Lang, Lesson};
+
+/// What the right-hand panel shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Lessons,
+    Inspector,
+    Editor,
+}
 
 /// The seed of the embedded default cluster.
 const DEFAULT_SEED: u64 = 1;
@@ -78,8 +87,8 @@ pub fn App() -> impl IntoView {
     let start_console = start_session.replay();
     let active: RwSignal<Option<Lesson>> = RwSignal::new(start_session.lesson.as_deref().and_then(catalog::find));
     let lang = RwSignal::new(initial_lang());
-    // the right-hand panel: the lesson (when following one) or the pod inspector
-    let side_lessons = RwSignal::new(active.get_untracked().is_some());
+    // the right-hand panel: the lesson (when following one), the pod inspector or the editor
+    let side = RwSignal::new(if active.get_untracked().is_some() { Side::Lessons } else { Side::Inspector });
     let console = StoredValue::new_local(start_console);
     let session = StoredValue::new_local(start_session);
     let scrollback = terminal::Scrollback::new();
@@ -107,27 +116,30 @@ pub fn App() -> impl IntoView {
     // choosing a pod shows the inspector
     Effect::new(move |_| {
         if selected.with(Option::is_some) {
-            side_lessons.set(false);
+            side.set(Side::Inspector);
         }
     });
     let refresh = move || view_state.set(console.with_value(|c| snapshot(&c.cluster)));
 
     // Text typed (or pasted) at the prompt: fed line by line, as a terminal does — an open
     // here-document waits for its end at a `>` prompt.
-    let run_text = move |text: String| {
+    // Returns what the console printed.
+    let run_text = move |text: String| -> String {
         let now = console.with_value(|c| c.cluster.now());
         session.update_value(|s| s.record(now, &text));
         let shown_prompt = prompt.get_untracked();
         let outs = console.try_update_value(|c| c.type_text(&text)).unwrap_or_default();
         save();
         let error = outs.last().is_some_and(|o| o.error);
+        let printed: String = outs.into_iter().map(|o| o.text).collect();
         // `clear` empties the scrollback (the terminal does that); its own line is not kept
         if text.trim() != "clear" {
-            scrollback.push(shown_prompt, text.clone(), outs.into_iter().map(|o| o.text).collect(), error);
+            scrollback.push(shown_prompt, text.clone(), printed.clone(), error);
         }
         prompt.set(console.with_value(|c| if c.needs_more() { ">".to_string() } else { c.host().map(|h| format!("root@{}:~#", h)).unwrap_or_else(|| "$".into()) }));
         refresh();
         terminal::scroll_to_end();
+        printed
     };
     // Dropping a pending pod on a node is manual scheduling: the console creates the Binding,
     // exactly as `kubectl create -f binding.yaml` would.
@@ -200,11 +212,24 @@ pub fn App() -> impl IntoView {
     let open_lesson = Callback::new(move |id: Option<String>| match id.as_deref().and_then(catalog::find) {
         Some(l) => {
             start_over(Some(l));
-            side_lessons.set(true);
+            side.set(Side::Lessons);
         }
         None => active.set(None),
     });
-    let run_cb = Callback::new(move |text: String| run_text(text));
+    let run_cb = Callback::new(move |text: String| {
+        run_text(text);
+    });
+    // the editor applies through the console too, and reads what kubectl answered
+    let apply_cb = Callback::new(run_text);
+    let editor_text = RwSignal::new(String::new());
+    // "Edit" on an object: its YAML in the editor
+    let edit_cb = Callback::new(move |(reference, ns): (String, String)| match editor::object_yaml(console, &reference, &ns) {
+        Ok(yaml) => {
+            editor_text.set(yaml);
+            side.set(Side::Editor);
+        }
+        Err(e) => notify(e, true),
+    });
     if let Some(n) = notice {
         let error = !n.starts_with("Opened");
         notify(format!("{}\n", n), error);
@@ -230,8 +255,9 @@ pub fn App() -> impl IntoView {
                 <button id="step" class="tool" on:click=step title=move || t(lang.get(), "step-title")>{move || t(lang.get(), "step-button")}</button>
                 <button id="reset" class="tool" on:click=reset title=move || t(lang.get(), "reset-title")>{move || t(lang.get(), "reset")}</button>
                 <button id="share" class="tool" on:click=share title=move || t(lang.get(), "share-title")>{move || t(lang.get(), "share")}</button>
-                <button id="lessons-tab" class="tool" class:on=move || side_lessons.get() on:click=move |_| side_lessons.set(true)>{move || t(lang.get(), "lessons")}</button>
-                <button id="inspector-tab" class="tool" class:on=move || !side_lessons.get() on:click=move |_| side_lessons.set(false)>{move || t(lang.get(), "inspector")}</button>
+                <button id="lessons-tab" class="tool" class:on=move || side.get() == Side::Lessons on:click=move |_| side.set(Side::Lessons)>{move || t(lang.get(), "lessons")}</button>
+                <button id="inspector-tab" class="tool" class:on=move || side.get() == Side::Inspector on:click=move |_| side.set(Side::Inspector)>{move || t(lang.get(), "inspector")}</button>
+                <button id="editor-tab" class="tool" class:on=move || side.get() == Side::Editor on:click=move |_| side.set(Side::Editor)>{move || t(lang.get(), "editor")}</button>
                 <button id="lang" class="tool" title="English / 한국어" on:click=move |_| {
                     let next = if lang.get_untracked() == Lang::En { Lang::Ko } else { Lang::En };
                     lang.set(next);
@@ -252,12 +278,12 @@ pub fn App() -> impl IntoView {
                 </label>
             </header>
             <main class="cluster" id="cluster">
-                <canvas::ClusterList state=view_state selected=selected bind=bind run=run_cb lang=lang />
+                <canvas::ClusterList state=view_state selected=selected bind=bind run=run_cb edit=edit_cb lang=lang />
             </main>
-            {move || if side_lessons.get() {
-                view! { <lessons::LessonPanel console=console lang=lang active=active open=open_lesson run=run_cb /> }.into_any()
-            } else {
-                view! { <Inspector console=console state=view_state selected=selected lang=lang /> }.into_any()
+            {move || match side.get() {
+                Side::Lessons => view! { <lessons::LessonPanel console=console lang=lang active=active open=open_lesson run=run_cb /> }.into_any(),
+                Side::Inspector => view! { <Inspector console=console state=view_state selected=selected lang=lang edit=edit_cb /> }.into_any(),
+                Side::Editor => view! { <editor::Editor console=console text=editor_text apply=apply_cb lang=lang /> }.into_any(),
             }}
             <terminal::Terminal console=console scrollback=scrollback prompt=prompt run=run_cb />
         </div>

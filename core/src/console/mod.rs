@@ -4,6 +4,7 @@
 
 pub mod etcdctl;
 pub mod complete;
+pub mod editor;
 pub mod explain;
 pub mod files;
 pub mod host;

@@ -268,7 +268,14 @@ fn apply_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry: 
         return Ok(format!("{} created{}", kind_name(r, crate::api::name(&created)), dry));
     };
     // three-way: delete what was applied before and is gone now, set everything in the new config
-    let last: Value = live.pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1"))).and_then(Value::as_str).and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null);
+    let last_text = live.pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1"))).and_then(Value::as_str);
+    // an object made imperatively (kubectl run, create) has no annotation: kubectl warns and
+    // patches it in (apply.go, warningNoLastAppliedConfigAnnotation)
+    let warning = match last_text {
+        None => format!("Warning: resource {}/{} is missing the {} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", r.plural, name, LAST_APPLIED),
+        Some(_) => String::new(),
+    };
+    let last: Value = last_text.and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null);
     let mut new_cfg = obj.clone();
     crate::api::set_at(&mut new_cfg, &format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")), json!(config));
     let mut patch_body = deletions(&last, &new_cfg);
@@ -277,12 +284,12 @@ fn apply_one(c: &mut Console, r: &ResourceInfo, obj: &mut Value, ns: &str, dry: 
     patch::apply(PatchType::Strategic, &mut merged, &patch_body);
     crate::api::set_at(&mut merged, "/metadata/resourceVersion", live["metadata"]["resourceVersion"].clone());
     if !dry.is_empty() {
-        return Ok(format!("{} configured{}", kind_name(r, &name), dry));
+        return Ok(format!("{}{} configured{}", warning, kind_name(r, &name), dry));
     }
-    let updated = c.cluster.api.update(merged, Subresource::Main).map_err(|e| e.kubectl_with(Some(&context("applying patch"))))?;
+    let updated = c.cluster.api.update(merged, Subresource::Main).map_err(|e| format!("{}{}", warning, e.kubectl_with(Some(&context("applying patch")))))?;
     c.cluster.settle();
     let changed = updated.pointer("/metadata/resourceVersion") != live.pointer("/metadata/resourceVersion");
-    Ok(format!("{} {}", kind_name(r, &name), if changed { "configured" } else { "unchanged" }))
+    Ok(format!("{}{} {}", warning, kind_name(r, &name), if changed { "configured" } else { "unchanged" }))
 }
 
 /// Fields present in the last applied configuration and absent from the new one, as nulls.
