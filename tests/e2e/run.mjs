@@ -2,7 +2,7 @@
 // Serves dist/ on a loopback port, types console commands and checks the page reacts.
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -229,6 +229,25 @@ try {
     // the saved cluster loads as before (other open tabs keep saving theirs: last write wins)
     await bad.waitForSelector('.node[data-node="node02"]', { timeout: 20000 });
     await bad.close();
+  });
+
+  await check('export saves the scenario as a file; importing it rebuilds the cluster; a bad file changes nothing', async () => {
+    await run('kubectl create deployment exported --image=nginx');
+    await page.waitForSelector('.node .pod[data-pod^="exported-"]', { timeout: 10000 });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#export')]);
+    const file = join(out, 'scenario.json');
+    await download.saveAs(file);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    if (saved.kubesim !== 1 || !saved.steps.some((s) => s[1].includes('deployment exported'))) throw new Error(`file: ${JSON.stringify(saved).slice(0, 300)}`);
+    await page.click('#reset');
+    await page.waitForFunction(() => !document.querySelector('.pod[data-pod^="exported-"]'), null, { timeout: 5000 });
+    await page.setInputFiles('#import', file);
+    await page.waitForSelector('.node .pod[data-pod^="exported-"]', { timeout: 20000 });
+    const bad = join(out, 'bad-scenario.json');
+    writeFileSync(bad, '{"kubesim": 99}');
+    await page.setInputFiles('#import', bad);
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('The file was not imported: the saved session has format version 99'), null, { timeout: 5000 });
+    if (!(await page.$('.node .pod[data-pod^="exported-"]'))) throw new Error('a bad file changed the cluster');
   });
 
   await check('a here-document typed line by line waits at a > prompt, then applies', async () => {

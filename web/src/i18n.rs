@@ -60,6 +60,10 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
         "apply" => if ko { "적용 (kubectl apply)" } else { "apply" },
         "clear" => if ko { "지우기" } else { "clear" },
         "line" => if ko { "줄" } else { "line" },
+        "export" => if ko { "내보내기" } else { "export" },
+        "export-title" => if ko { "이 시나리오를 파일로 저장" } else { "save this scenario as a file" },
+        "import" => if ko { "가져오기" } else { "import" },
+        "import-title" => if ko { "시나리오 파일로 클러스터를 다시 만듦" } else { "rebuild the cluster from a scenario file" },
         _ => "",
     }
 }

@@ -6,6 +6,7 @@ use kubesim::view::snapshot;
 use leptos::prelude::*;
 
 mod canvas;
+mod scenario;
 mod editor;
 mod i18n;
 mod inspector;
@@ -186,15 +187,13 @@ pub fn App() -> impl IntoView {
         refresh();
     };
     // A fresh start: a lesson's starting cluster, or the default one ("reset")
-    let start_over = move |lesson: Option<Lesson>| {
+    // The cluster a session rebuilds replaces the current one (a fresh start, an imported file).
+    let replace_with = move |mut s: Session| {
         let docs = console.with_value(|c| c.explain_docs.clone());
-        let mut s = match &lesson {
-            Some(l) => Session::for_lesson(l, kubesim::sim::EPOCH),
-            None => Session::new(DEFAULT_SEED, kubesim::sim::EPOCH),
-        };
-        let mut fresh = s.start();
+        let mut fresh = s.replay();
         s.now = fresh.cluster.now();
         fresh.explain_docs = docs;
+        let lesson = s.lesson.as_deref().and_then(catalog::find);
         console.set_value(fresh);
         session.set_value(s);
         scrollback.clear();
@@ -203,6 +202,36 @@ pub fn App() -> impl IntoView {
         active.set(lesson);
         save();
         refresh();
+    };
+    let start_over = move |lesson: Option<Lesson>| {
+        replace_with(match &lesson {
+            Some(l) => Session::for_lesson(l, kubesim::sim::EPOCH),
+            None => Session::new(DEFAULT_SEED, kubesim::sim::EPOCH),
+        })
+    };
+    // "Export": the session as a file; "Import": such a file replaces the cluster (a bad one
+    // is refused with a message and changes nothing)
+    let export = move |_| {
+        save();
+        let json = session.with_value(Session::to_json);
+        if let Err(e) = scenario::download("kubesim-scenario.json", &json) {
+            notify(format!("The scenario was not exported: {}\n", e), true);
+        }
+    };
+    let import = move |ev: web_sys::Event| {
+        leptos::task::spawn_local(async move {
+            match scenario::read_chosen_file(&ev).await {
+                Ok(None) => {}
+                Ok(Some(text)) => match Session::from_json(&text) {
+                    Ok(s) => {
+                        replace_with(s);
+                        notify("Imported the scenario from the file.\n".into(), false);
+                    }
+                    Err(e) => notify(format!("The file was not imported: {}. Your cluster is unchanged.\n", e), true),
+                },
+                Err(e) => notify(format!("The file was not imported: {}. Your cluster is unchanged.\n", e), true),
+            }
+        });
     };
     let reset = move |_| {
         storage::forget_session();
@@ -255,6 +284,10 @@ pub fn App() -> impl IntoView {
                 <button id="step" class="tool" on:click=step title=move || t(lang.get(), "step-title")>{move || t(lang.get(), "step-button")}</button>
                 <button id="reset" class="tool" on:click=reset title=move || t(lang.get(), "reset-title")>{move || t(lang.get(), "reset")}</button>
                 <button id="share" class="tool" on:click=share title=move || t(lang.get(), "share-title")>{move || t(lang.get(), "share")}</button>
+                <button id="export" class="tool" on:click=export title=move || t(lang.get(), "export-title")>{move || t(lang.get(), "export")}</button>
+                <label class="tool" title=move || t(lang.get(), "import-title")>{move || t(lang.get(), "import")}
+                    <input id="import" type="file" accept=".json,application/json" class="hidden-file" on:change=import />
+                </label>
                 <button id="lessons-tab" class="tool" class:on=move || side.get() == Side::Lessons on:click=move |_| side.set(Side::Lessons)>{move || t(lang.get(), "lessons")}</button>
                 <button id="inspector-tab" class="tool" class:on=move || side.get() == Side::Inspector on:click=move |_| side.set(Side::Inspector)>{move || t(lang.get(), "inspector")}</button>
                 <button id="editor-tab" class="tool" class:on=move || side.get() == Side::Editor on:click=move |_| side.set(Side::Editor)>{move || t(lang.get(), "editor")}</button>
