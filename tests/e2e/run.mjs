@@ -163,6 +163,15 @@ try {
     await page.screenshot({ path: join(out, 'node-menu.png') });
   });
 
+  await check('zooming out draws compact nodes; back at 100% they are cards again', async () => {
+    await page.click('#zoom-out');
+    await page.click('#zoom-out');
+    if ((await page.innerText('#zoom-level')) !== '64%') throw new Error(await page.innerText('#zoom-level'));
+    await page.waitForSelector('.node.compact[data-node="node01"] .pod.dot', { timeout: 5000 });
+    await page.click('#zoom-reset');
+    await page.waitForSelector('.node[data-node="node01"]:not(.compact) .node-menu-button', { timeout: 5000 });
+  });
+
   await check('time controls: pause stops the clock, step and 60× move it', async () => {
     const clock = async () => Date.parse(await page.innerText('#clock'));
     await page.click('#play'); // pause

@@ -30,9 +30,25 @@ pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Call
     // the node whose menu is open
     let menu: RwSignal<Option<String>> = RwSignal::new(None);
     let adding = RwSignal::new(false);
+    // zoom (CSS zoom of the canvas); past COMPACT_NODES nodes, or zoomed out, cards are drawn
+    // compact: pods as coloured dots, no tags, so hundreds of nodes stay fluid
+    let zoom = RwSignal::new(1.0f64);
+    let compact = Memo::new(move |_| zoom.get() < 0.7 || state.with(|s| s.nodes.len() > COMPACT_NODES));
     view! {
-        <div class="nodes">
-            <For each=move || state.get().nodes key=|n| format!("{:?}", n) children=move |n| view! { <NodeCard n=n selected=selected bind=bind run=run edit=edit menu=menu lang=lang /> } />
+        <div class="zoom-controls" role="group" aria-label="zoom">
+            <button id="zoom-out" class="tool" aria-label="zoom out" on:click=move |_| zoom.update(|z| *z = (*z / 1.25).max(0.3))>"−"</button>
+            <span id="zoom-level">{move || format!("{:.0}%", zoom.get() * 100.0)}</span>
+            <button id="zoom-in" class="tool" aria-label="zoom in" on:click=move |_| zoom.update(|z| *z = (*z * 1.25).min(2.0))>"+"</button>
+            <button id="zoom-reset" class="tool" on:click=move |_| zoom.set(1.0)>"100%"</button>
+        </div>
+        <div class="nodes" class:compact=move || compact.get() style=move || format!("zoom: {}", zoom.get())>
+            <For each=move || state.get().nodes key=move |n| (compact.get_untracked(), format!("{:?}", n)) children=move |n| {
+                if compact.get_untracked() {
+                    view! { <CompactNode n=n selected=selected bind=bind /> }.into_any()
+                } else {
+                    view! { <NodeCard n=n selected=selected bind=bind run=run edit=edit menu=menu lang=lang /> }.into_any()
+                }
+            } />
             <div class="node add-node">
                 {move || if adding.get() {
                     view! { <AddNode run=run adding=adding lang=lang next=move || next_node_name(&state.get_untracked()) /> }.into_any()
@@ -53,6 +69,45 @@ pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Call
                     }
                 }>{move || t(lang.get(), "bin")}</div>
         </div>
+    }
+}
+
+/// More nodes than this are drawn compact.
+const COMPACT_NODES: usize = 40;
+
+/// A node at a glance: name, status, pod-count bar and a dot per pod (still a drop target;
+/// dots still select and drag).
+#[component]
+fn CompactNode(n: NodeView, selected: Selection, bind: Callback<(String, String, String)>) -> impl IntoView {
+    let node = n.name.clone();
+    let pct = if n.pods_allocatable > 0 { (n.pods.len() as i128 * 100 / n.pods_allocatable).clamp(0, 100) } else { 0 };
+    view! {
+        <div class="node compact" data-node=n.name.clone() class:notready=n.status.starts_with("NotReady") class:cordoned=n.unschedulable title=format!("{} {}", n.name, n.status)
+            on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+            on:drop=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                if let Some((ns, name)) = dropped_pod(&ev) {
+                    bind.run((ns, name, node.clone()));
+                }
+            }>
+            <div class="node-head"><span class="node-name">{n.name.clone()}</span></div>
+            <span class="bar-track"><span class="bar-fill" style=format!("width: {}%", pct)></span></span>
+            <ul class="pods dots">{n.pods.into_iter().map(|p| pod_dot(p, selected)).collect_view()}</ul>
+        </div>
+    }
+}
+
+fn pod_dot(p: PodView, selected: Selection) -> impl IntoView {
+    let key = (p.namespace.clone(), p.name.clone());
+    let drag = format!("{}/{}", p.namespace, p.name);
+    view! {
+        <li class=format!("pod dot status-{}", p.status.to_lowercase()) data-pod=p.name.clone() title=format!("{}/{} {}", p.namespace, p.name, p.status) tabindex="0" role="button" draggable="true"
+            on:dragstart=move |ev: web_sys::DragEvent| {
+                if let Some(d) = ev.data_transfer() {
+                    let _ = d.set_data(DRAG_TYPE, &drag);
+                }
+            }
+            on:click=move |_| selected.set(Some(key.clone()))></li>
     }
 }
 
