@@ -1,19 +1,8 @@
 // End-to-end test of the playground in headless Chromium (Debian's, driven by playwright-core).
 // Serves dist/ on a loopback port, types console commands and checks the page reacts.
-import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-// playwright-core is installed project-locally in tools/ (scripts/setup.sh)
-const { chromium } = createRequire(join(root, 'tools', 'package.json'))('playwright-core');
-const out = join(root, 'tests', 'e2e', 'out');
-mkdirSync(out, { recursive: true });
-const port = 18000 + Math.floor(Math.random() * 1000);
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', join(root, 'dist')], { stdio: 'ignore' });
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, out } from './browser.mjs';
 
 let passed = 0, failed = 0;
 async function check(name, fn) {
@@ -21,21 +10,8 @@ async function check(name, fn) {
   catch (e) { failed++; console.log(`FAILED - ${name}: ${e.message}`); }
 }
 
-// a fresh profile every run (playwright passes it to chromium as --user-data-dir)
-const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'kubesim-e2e-')), {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1280, height: 720 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const { browser, page, errors, close } = await launch();
 try {
-  const page = browser.pages()[0] ?? await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  for (let i = 0; i < 50; i++) {
-    try { await page.goto(`http://127.0.0.1:${port}/`); break; } catch { await new Promise((r) => setTimeout(r, 200)); }
-  }
   const run = async (cmd) => {
     await page.fill('#console-input', cmd);
     await page.press('#console-input', 'Enter');
@@ -405,8 +381,7 @@ try {
   });
   await page.screenshot({ path: join(out, 'playground.png') });
 } finally {
-  await browser.close();
-  server.kill();
+  await close();
 }
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

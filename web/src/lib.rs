@@ -120,7 +120,17 @@ pub fn App() -> impl IntoView {
             side.set(Side::Inspector);
         }
     });
-    let refresh = move || view_state.set(console.with_value(|c| snapshot(&c.cluster)));
+    // The canvas is redrawn only when the cluster changed (a write or the clock): reading
+    // commands such as `kubectl get` cost no snapshot of thousands of pods.
+    // (`sim node stop` writes nothing: which kubelets run is part of what was drawn)
+    let drawn_at = StoredValue::new((0i64, 0i64, 0usize));
+    let refresh = move || {
+        let at = console.with_value(|c| (c.cluster.api.store.revision(), c.cluster.now(), c.cluster.kubelets.values().filter(|k| k.running).count()));
+        if drawn_at.get_value() != at {
+            drawn_at.set_value(at);
+            view_state.set(console.with_value(|c| snapshot(&c.cluster)));
+        }
+    };
 
     // Text typed (or pasted) at the prompt: fed line by line, as a terminal does — an open
     // here-document waits for its end at a `>` prompt.
