@@ -168,9 +168,7 @@ fn NodeMenu(n: NodeView, run: Callback<String>, edit: Callback<(String, String)>
             run.run(cmd.clone());
         }
     };
-    let taint_text = RwSignal::new(String::new());
-    let label_text = RwSignal::new(String::new());
-    let (n1, n2, n3) = (name.clone(), name.clone(), name.clone());
+    let n1 = name.clone();
     view! {
         <div class="node-menu" role="menu">
             {if n.unschedulable {
@@ -200,35 +198,34 @@ fn NodeMenu(n: NodeView, run: Callback<String>, edit: Callback<(String, String)>
                 let cmd = format!("kubectl taint node {} {}-", n1, shell_word(&format!("{}:{}", key, effect)));
                 view! { <span class="chip taint">{tn.clone()}<button class="remove" data-remove-taint=tn.clone() aria-label="remove" on:click=act(cmd)>"✕"</button></span> }
             }).collect_view()}
-            <form class="menu-form" data-form="taint" on:submit=move |ev| {
-                ev.prevent_default();
-                let v = taint_text.get_untracked();
-                if !v.trim().is_empty() {
-                    menu.set(None);
-                    run.run(format!("kubectl taint node {} {}", n2, shell_word(v.trim())));
-                }
-            }>
-                <input name="taint" placeholder="key=value:NoSchedule" prop:value=move || taint_text.get() on:input=move |ev| taint_text.set(event_target_value(&ev)) />
-                <button type="submit">{move || t(lang.get(), "add")}</button>
-            </form>
+            <MenuForm form="taint" command=format!("kubectl taint node {}", n1.clone()) placeholder="key=value:NoSchedule" run=run menu=menu lang=lang />
             <div class="menu-section">{move || t(lang.get(), "labels")}</div>
             {n.labels.iter().map(|l| {
                 let key = l.split('=').next().unwrap_or(l);
                 let cmd = format!("kubectl label node {} {}-", name, shell_word(key));
                 view! { <span class="chip label">{l.clone()}<button class="remove" data-remove-label=l.clone() aria-label="remove" on:click=act(cmd)>"✕"</button></span> }
             }).collect_view()}
-            <form class="menu-form" data-form="label" on:submit=move |ev| {
-                ev.prevent_default();
-                let v = label_text.get_untracked();
-                if !v.trim().is_empty() {
-                    menu.set(None);
-                    run.run(format!("kubectl label node {} {}", n3, shell_word(v.trim())));
-                }
-            }>
-                <input name="label" placeholder="disktype=ssd" prop:value=move || label_text.get() on:input=move |ev| label_text.set(event_target_value(&ev)) />
-                <button type="submit">{move || t(lang.get(), "add")}</button>
-            </form>
+            <MenuForm form="label" command=format!("kubectl label node {}", name.clone()) placeholder="disktype=ssd" run=run menu=menu lang=lang />
         </div>
+    }
+}
+
+/// One line of input added to a command (`kubectl taint node N` + `key=value:Effect`).
+#[component]
+fn MenuForm(form: &'static str, command: String, placeholder: &'static str, run: Callback<String>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    view! {
+        <form class="menu-form" data-form=form on:submit=move |ev| {
+            ev.prevent_default();
+            let v = text.get_untracked();
+            if !v.trim().is_empty() {
+                menu.set(None);
+                run.run(format!("{} {}", command, shell_word(v.trim())));
+            }
+        }>
+            <input name=form placeholder=placeholder prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+            <button type="submit">{move || t(lang.get(), "add")}</button>
+        </form>
     }
 }
 
