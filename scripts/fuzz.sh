@@ -25,11 +25,28 @@ cargo fuzz build -O
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   echo "== fuzz $t for ${secs}s" >&2
-  cargo fuzz run -O "$t" "corpus/$t" "corpus-seeds/$t" -- \
-    -max_total_time="$secs" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=1 -malloc_limit_mb=512 -rss_limit_mb=4096 -print_final_stats=1 2>&1 \
-    | grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|.*panicked|.*ERROR|.*Test unit written)' || true
-  if ls "artifacts/$t"/* >/dev/null 2>&1; then
-    echo "fuzz: $t found a failing input: $(ls artifacts/$t)" >&2
+  deadline=$(( $(date +%s) + secs ))
+  # A timeout can be the machine's load (other work on the same cores), not the input: it is
+  # run again alone; if it then finishes within the 1 s limit it is set aside in
+  # artifacts/TARGET/unconfirmed/ and fuzzing goes on for the time left.
+  while :; do
+    left=$(( deadline - $(date +%s) ))
+    [ "$left" -gt 0 ] || break
+    cargo fuzz run -O "$t" "corpus/$t" "corpus-seeds/$t" -- \
+      -max_total_time="$left" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=1 -malloc_limit_mb=512 -rss_limit_mb=4096 -print_final_stats=1 2>&1 \
+      | grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|.*panicked|.*ERROR|.*Test unit written)' || true
+    found=$(find "artifacts/$t" -maxdepth 1 -type f | head -1)
+    [ -n "$found" ] || break
+    case "$(basename "$found")" in
+      timeout-*)
+        if cargo fuzz run -O "$t" "$found" -- -timeout=1 >/dev/null 2>&1; then
+          mkdir -p "artifacts/$t/unconfirmed"
+          mv "$found" "artifacts/$t/unconfirmed/"
+          echo "fuzz: $t: $(basename "$found") finished within 1 s when run alone (the machine was busy): set aside, fuzzing on" >&2
+          continue
+        fi ;;
+    esac
+    echo "fuzz: $t found a failing input: $found" >&2
     exit 1
-  fi
+  done
 done
