@@ -91,6 +91,21 @@ try {
     await page.waitForSelector('.node[data-node="node01"] .pod[data-pod="manual"]', { timeout: 10000 });
   });
 
+  await check('with the keyboard alone: a pending pod is bound from the inspector, then deleted', async () => {
+    await run(`kubectl run kb --image=nginx --overrides='{"spec":{"schedulerName":"nobody"}}'`);
+    await page.waitForSelector('#pending .pod[data-pod="kb"]', { timeout: 10000 });
+    await page.focus('#pending .pod[data-pod="kb"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#inspector-bind-node', { timeout: 5000 });
+    await page.selectOption('#inspector-bind-node', 'node02');
+    await page.focus('#inspector-bind');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.node[data-node="node02"] .pod[data-pod="kb"]', { timeout: 10000 });
+    await page.focus('#inspector-delete');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('pod "kb" deleted from default namespace'), null, { timeout: 10000 });
+  });
+
   await check('a node\'s menu cordons, taints, labels and stops it; "add node" joins one; the bin deletes a pod', async () => {
     const menu = async (node) => {
       await page.click(`.node[data-node="${node}"] .node-menu-button`);

@@ -64,6 +64,9 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
         "export-title" => if ko { "이 시나리오를 파일로 저장" } else { "save this scenario as a file" },
         "import" => if ko { "가져오기" } else { "import" },
         "import-title" => if ko { "시나리오 파일로 클러스터를 다시 만듦" } else { "rebuild the cluster from a scenario file" },
+        "bind-to" => if ko { "Node 선택…" } else { "node…" },
+        "bind" => if ko { "바인딩 (Binding)" } else { "bind" },
+        "delete-pod" => if ko { "Pod 삭제" } else { "delete pod" },
         _ => "",
     }
 }

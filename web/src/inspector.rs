@@ -26,7 +26,7 @@ fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Op
 }
 
 #[component]
-pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection, lang: RwSignal<kubesim::lessons::Lang>, edit: Callback<(String, String)>) -> impl IntoView {
+pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection, lang: RwSignal<kubesim::lessons::Lang>, edit: Callback<(String, String)>, bind: Callback<(String, String, String)>, run: Callback<String>) -> impl IntoView {
     let memo = StoredValue::new_local(None);
     view! {
         <aside class="inspector" id="inspector">
@@ -47,6 +47,28 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<Cl
                             move |_| edit.run((format!("pod/{}", name), ns.clone()))
                         }>{crate::i18n::t(lang.get(), "edit")}</button>
                     </h2>
+                    // what dragging does, for the keyboard: bind a pending pod, delete any pod
+                    <div class="pod-actions">
+                        {node.is_none().then(|| {
+                            let target = RwSignal::new(String::new());
+                            let nodes: Vec<String> = state.with_untracked(|s| s.nodes.iter().map(|n| n.name.clone()).collect());
+                            let (name, ns) = (pod.name.clone(), pod.namespace.clone());
+                            view! {
+                                <select id="inspector-bind-node" aria-label="node" on:change=move |ev| target.set(event_target_value(&ev))>
+                                    <option value="">{crate::i18n::t(lang.get(), "bind-to")}</option>
+                                    {nodes.into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                                </select>
+                                <button id="inspector-bind" class="tool" on:click=move |_| {
+                                    let n = target.get_untracked();
+                                    if !n.is_empty() { bind.run((ns.clone(), name.clone(), n)); }
+                                }>{crate::i18n::t(lang.get(), "bind")}</button>
+                            }
+                        })}
+                        <button id="inspector-delete" class="tool" on:click={
+                            let (name, ns) = (pod.name.clone(), pod.namespace.clone());
+                            move |_| run.run(format!("kubectl delete pod {} -n {}", crate::canvas::shell_word(&name), crate::canvas::shell_word(&ns)))
+                        }>{crate::i18n::t(lang.get(), "delete-pod")}</button>
+                    </div>
                     <dl class="facts">
                         <dt>"Namespace"</dt><dd>{pod.namespace.clone()}</dd>
                         <dt>{crate::i18n::t(lang.get(), "status")}</dt><dd>{pod.status.clone()}</dd>

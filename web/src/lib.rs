@@ -325,7 +325,7 @@ pub fn App() -> impl IntoView {
             </main>
             {move || match side.get() {
                 Side::Lessons => view! { <lessons::LessonPanel console=console lang=lang active=active open=open_lesson run=run_cb /> }.into_any(),
-                Side::Inspector => view! { <Inspector console=console state=view_state selected=selected lang=lang edit=edit_cb /> }.into_any(),
+                Side::Inspector => view! { <Inspector console=console state=view_state selected=selected lang=lang edit=edit_cb bind=bind run=run_cb /> }.into_any(),
                 Side::Editor => view! { <editor::Editor console=console text=editor_text apply=apply_cb lang=lang /> }.into_any(),
             }}
             <terminal::Terminal console=console scrollback=scrollback prompt=prompt run=run_cb />
