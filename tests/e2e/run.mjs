@@ -100,7 +100,10 @@ try {
     await page.selectOption('#inspector-bind-node', 'node02');
     await page.focus('#inspector-bind');
     await page.keyboard.press('Enter');
+    // it arrives in its node with an animation
     await page.waitForSelector('.node[data-node="node02"] .pod[data-pod="kb"]', { timeout: 10000 });
+    const arrived = await page.$eval('.node[data-node="node02"] .pod[data-pod="kb"]', (e) => e.classList.contains('arrived') && getComputedStyle(e).animationName);
+    if (arrived !== 'arrive') throw new Error(`the bound pod's chip: ${arrived}`);
     await page.focus('#inspector-delete');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('pod "kb" deleted from default namespace'), null, { timeout: 10000 });

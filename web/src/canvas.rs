@@ -7,6 +7,7 @@ use crate::inspector::Selection;
 use kubesim::lessons::Lang;
 use kubesim::view::{ClusterView, NodeView, PodView};
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 
 /// A word as the shell reads it back: quoted when it holds anything but plain characters.
 pub fn shell_word(s: &str) -> String {
@@ -34,6 +35,16 @@ pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Call
     // compact: pods as coloured dots, no tags, so hundreds of nodes stay fluid
     let zoom = RwSignal::new(1.0f64);
     let compact = Memo::new(move |_| zoom.get() < 0.7 || state.with(|s| s.nodes.len() > COMPACT_NODES));
+    // pods bound since the last drawing: their chips arrive in their node with an animation
+    let bound = Memo::new(move |prev: Option<&(BTreeSet<String>, BTreeSet<String>)>| {
+        let now: BTreeSet<String> = state.with(|s| s.nodes.iter().flat_map(|n| n.pods.iter().map(|p| format!("{}/{}", p.namespace, p.name))).collect());
+        let arrived = match prev {
+            Some((before, _)) => now.difference(before).cloned().collect(),
+            None => BTreeSet::new(),
+        };
+        (now, arrived)
+    });
+    let arrived = Signal::derive(move || bound.with(|(_, a)| a.clone()));
     view! {
         <div class="zoom-controls" role="group" aria-label="zoom">
             <button id="zoom-out" class="tool" aria-label="zoom out" on:click=move |_| zoom.update(|z| *z = (*z / 1.25).max(0.3))>"−"</button>
@@ -46,7 +57,7 @@ pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Call
                 if compact.get_untracked() {
                     view! { <CompactNode n=n selected=selected bind=bind /> }.into_any()
                 } else {
-                    view! { <NodeCard n=n selected=selected bind=bind run=run edit=edit menu=menu lang=lang /> }.into_any()
+                    view! { <NodeCard n=n selected=selected bind=bind run=run edit=edit menu=menu lang=lang arrived=arrived /> }.into_any()
                 }
             } />
             <div class="node add-node">
@@ -59,7 +70,7 @@ pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Call
         </div>
         <div class="pending">
             <div class="lane-title">{move || t(lang.get(), "unscheduled")}</div>
-            <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(|p| pod_chip(p, selected)).collect_view()}</ul>
+            <ul class="pods" id="pending">{move || state.get().pending.into_iter().map(|p| pod_chip(p, selected, false)).collect_view()}</ul>
             <div id="bin" class="bin" title=move || t(lang.get(), "bin-title")
                 on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
                 on:drop=move |ev: web_sys::DragEvent| {
@@ -117,7 +128,7 @@ fn next_node_name(v: &ClusterView) -> String {
 }
 
 #[component]
-fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>) -> impl IntoView {
+fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>, arrived: Signal<BTreeSet<String>>) -> impl IntoView {
     let node = n.name.clone();
     let pods = n.pods.clone();
     let open = {
@@ -153,7 +164,10 @@ fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, St
                 {n.taints.iter().map(|t| view! { <span class="taint" title="taint">{t.clone()}</span> }).collect_view()}
                 {n.labels.iter().map(|l| view! { <span class="label" title="label">{l.clone()}</span> }).collect_view()}
             </div>
-            <ul class="pods">{pods.into_iter().map(|p| pod_chip(p, selected)).collect_view()}</ul>
+            <ul class="pods">{
+                let arrived = arrived.get_untracked();
+                pods.into_iter().map(|p| { let new = arrived.contains(&format!("{}/{}", p.namespace, p.name)); pod_chip(p, selected, new) }).collect_view()
+            }</ul>
         </div>
     }
 }
@@ -284,8 +298,9 @@ fn bar(what: &'static str, used: i128, total: i128, text: String) -> impl IntoVi
     }
 }
 
-fn pod_chip(p: PodView, selected: Selection) -> impl IntoView {
-    let class = format!("pod status-{}", p.status.to_lowercase());
+/// `arrived`: bound since the last drawing — the chip slides in from the unscheduled lane.
+fn pod_chip(p: PodView, selected: Selection, arrived: bool) -> impl IntoView {
+    let class = format!("pod status-{}{}", p.status.to_lowercase(), if arrived { " arrived" } else { "" });
     let key = (p.namespace.clone(), p.name.clone());
     let key2 = key.clone();
     let drag = format!("{}/{}", p.namespace, p.name);
