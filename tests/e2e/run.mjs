@@ -183,6 +183,44 @@ try {
     await page.selectOption('#speed', '1');
   });
 
+  await check('a pod pressed and dragged to the bin is the pod deleted, though its node changed meanwhile (60×)', async () => {
+    // job aa's pod sits before held on node01; at 60× its deadline passes during the drag and
+    // the job controller deletes it, so held's chip would move. Redrawn then, the browser
+    // started the drag on whichever chip was now under the pointer (a coredns pod was deleted).
+    for (const line of ['kubectl apply -f - <<EOF', 'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: aa', 'spec:', '  activeDeadlineSeconds: 20',
+      '  template:', '    spec:', '      nodeName: node01', '      restartPolicy: Never', '      containers:', '      - name: c', '        image: busybox',
+      '        command: ["sleep", "3600"]', 'EOF']) await run(line);
+    await run(`kubectl run held --image=nginx --overrides='{"spec":{"nodeName":"node01"}}'`);
+    await page.waitForSelector('.node[data-node="node01"] .pod[data-pod="held"]', { timeout: 10000 });
+    // once its arrival (a slide from the lane) is over, the chip stays where it is measured
+    await page.waitForFunction(() => document.querySelector('.node[data-node="node01"] .pod[data-pod="held"]')?.getAnimations().length === 0, null, { timeout: 5000 });
+    const before = await page.$$eval('.node[data-node="node01"] .pod', (els) => els.map((e) => e.dataset.pod));
+    if (!before.some((p) => p.startsWith('aa-'))) throw new Error(`job aa's pod is not on node01: ${before}`);
+    const from = await (await page.$('.node[data-node="node01"] .pod[data-pod="held"]')).boundingBox();
+    const [x, y] = [from.x + from.width / 2, from.y + from.height / 2];
+    await page.mouse.move(x, y);
+    const under = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('.pod')?.dataset.pod, [x, y]);
+    if (under !== 'held') throw new Error(`the mouse is over ${under}, not held`);
+    // pressed and held before moving (the drag starts on the first move), then held again
+    await page.mouse.down();
+    await page.selectOption('#speed', '60');
+    await page.waitForTimeout(3000);
+    await page.mouse.move(x + 10, y + 10, { steps: 3 });
+    await page.waitForTimeout(2000);
+    const bin = await (await page.$('#bin')).boundingBox();
+    await page.mouse.move(bin.x + bin.width / 2, bin.y + bin.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.selectOption('#speed', '1');
+    await page.waitForFunction(() => /pod "[^"]*" deleted from/.test(document.querySelector('#scrollback')?.innerText.split('\n').slice(-3).join('\n') ?? ''), null, { timeout: 10000 })
+      .catch(async () => { throw new Error(`the drop deleted nothing; the console ends with:\n${(await page.innerText('#scrollback')).slice(-400)}`); });
+    const last = (await page.innerText('#scrollback')).trim().split('\n').pop();
+    if (last !== 'pod "held" deleted from default namespace') throw new Error(`dragging held to the bin: ${last}`);
+    // meanwhile the job's deadline passed and its pod went (node01 had changed under the drag)
+    await page.waitForFunction(() => ![...document.querySelectorAll('.node[data-node="node01"] .pod')].some((e) => e.dataset.pod.startsWith('aa-')), null, { timeout: 5000 })
+      .catch(async () => { throw new Error(`job aa's pod is still on node01: ${await page.innerText('.node[data-node="node01"] .pods')}`); });
+    await run('kubectl delete job aa');
+  });
+
   await check('node cards show requests against allocatable and taints', async () => {
     const cp = await page.innerText('.node[data-node="controlplane"]');
     for (const s of ['cpu', 'memory', 'pods', 'node-role.kubernetes.io/control-plane:NoSchedule']) {

@@ -21,7 +21,38 @@ pub fn shell_word(s: &str) -> String {
 /// What dragging a pod carries: namespace/name.
 const DRAG_TYPE: &str = "text/plain";
 
+thread_local! {
+    /// When the drag of a pod chip began (ms since the epoch), until it is dropped or ends.
+    static DRAG_SINCE: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
+/// A pod chip is pressed or being dragged: the canvas must not be redrawn now. A redraw
+/// between the press and the first move (where the browser starts the drag) replaced the
+/// chip, and the browser then dragged whatever chip was drawn in its place — the bin deleted
+/// the wrong pod (at 60× a node's card is redrawn every few seconds). A press whose end was
+/// never reported stops counting after a while, so the canvas cannot freeze.
+pub fn drag_in_progress() -> bool {
+    DRAG_SINCE.with(|d| d.get().is_some_and(|t| js_sys::Date::now() - t < 20_000.0))
+}
+
+fn pressed() {
+    DRAG_SINCE.with(|d| d.set(Some(js_sys::Date::now())));
+}
+
+fn drag_started(ev: &web_sys::DragEvent, what: &str) {
+    if let Some(d) = ev.data_transfer() {
+        let _ = d.set_data(DRAG_TYPE, what);
+    }
+    pressed();
+}
+
+fn drag_ended() {
+    DRAG_SINCE.with(|d| d.set(None));
+}
+
+/// The pod a drop carries; the drag is over (so what the drop runs is drawn at once).
 fn dropped_pod(ev: &web_sys::DragEvent) -> Option<(String, String)> {
+    drag_ended();
     let data = ev.data_transfer().and_then(|d| d.get_data(DRAG_TYPE).ok())?;
     data.split_once('/').map(|(ns, n)| (ns.to_string(), n.to_string()))
 }
@@ -113,11 +144,10 @@ fn pod_dot(p: PodView, selected: Selection) -> impl IntoView {
     let drag = format!("{}/{}", p.namespace, p.name);
     view! {
         <li class=format!("pod dot status-{}", p.status.to_lowercase()) data-pod=p.name.clone() title=format!("{}/{} {}", p.namespace, p.name, p.status) tabindex="0" role="button" draggable="true"
-            on:dragstart=move |ev: web_sys::DragEvent| {
-                if let Some(d) = ev.data_transfer() {
-                    let _ = d.set_data(DRAG_TYPE, &drag);
-                }
-            }
+            on:dragstart=move |ev: web_sys::DragEvent| drag_started(&ev, &drag)
+            on:dragend=move |_| drag_ended()
+            on:mousedown=move |_| pressed()
+            on:mouseup=move |_| drag_ended()
             on:click=move |_| selected.set(Some(key.clone()))></li>
     }
 }
@@ -308,11 +338,10 @@ fn pod_chip(p: PodView, selected: Selection, arrived: bool) -> impl IntoView {
     // onto a node (a Binding) or onto the bin (deleted)
     view! {
         <li class=class data-pod=p.name.clone() title=format!("{}/{}", p.namespace, p.name) tabindex="0" role="button" draggable="true"
-            on:dragstart=move |ev: web_sys::DragEvent| {
-                if let Some(d) = ev.data_transfer() {
-                    let _ = d.set_data(DRAG_TYPE, &drag);
-                }
-            }
+            on:dragstart=move |ev: web_sys::DragEvent| drag_started(&ev, &drag)
+            on:dragend=move |_| drag_ended()
+            on:mousedown=move |_| pressed()
+            on:mouseup=move |_| drag_ended()
             on:click=move |_| selected.set(Some(key.clone()))
             on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); selected.set(Some(key2.clone())); }>
             <span class="pod-name">{p.name.clone()}</span>

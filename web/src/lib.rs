@@ -124,7 +124,17 @@ pub fn App() -> impl IntoView {
     // commands such as `kubectl get` cost no snapshot of thousands of pods.
     // (`sim node stop` writes nothing: which kubelets run is part of what was drawn)
     let drawn_at = StoredValue::new((0i64, 0i64, 0usize));
+    // the toolbar's clock ticks on even while the canvas waits for a drag to end
+    let clock = RwSignal::new(console.with_value(|c| kubesim::view::clock(c.cluster.now())));
     let refresh = move || {
+        let now = console.with_value(|c| kubesim::view::clock(c.cluster.now()));
+        if clock.with_untracked(|c| *c != now) {
+            clock.set(now);
+        }
+        // not while a pod chip is pressed or dragged (the drop, or the next tick, draws it)
+        if canvas::drag_in_progress() {
+            return;
+        }
         let at = console.with_value(|c| (c.cluster.api.store.revision(), c.cluster.now(), c.cluster.kubelets.values().filter(|k| k.running).count()));
         if drawn_at.get_value() != at {
             drawn_at.set_value(at);
@@ -287,7 +297,7 @@ pub fn App() -> impl IntoView {
         <div class="app">
             <header class="toolbar">
                 <span class="brand">"kubesim"</span>
-                <span class="clock" id="clock">{move || view_state.with(|v| v.time.clone())}</span>
+                <span class="clock" id="clock">{move || clock.get()}</span>
                 <button id="play" class="tool" on:click=move |_| playing.update(|p| *p = !*p) title=move || t(lang.get(), "play-title")>
                     {move || if playing.get() { t(lang.get(), "pause") } else { t(lang.get(), "play") }}
                 </button>
