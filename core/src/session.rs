@@ -111,10 +111,12 @@ impl Session {
 
     /// The console this session starts from: the lesson's starting cluster or the default one.
     pub fn start(&self) -> Console {
-        match self.lesson.as_deref().and_then(crate::lessons::catalog::find) {
+        let mut c = match self.lesson.as_deref().and_then(crate::lessons::catalog::find) {
             Some(l) => l.start_console(),
             None => Console::new(Cluster::default_cluster(self.seed)),
-        }
+        };
+        c.cluster.mark_origin();
+        c
     }
 
     /// Rebuilds the console and its cluster by replaying every step at its time. Each step is
@@ -134,6 +136,36 @@ impl Session {
             c.cluster.advance(d);
         }
         c
+    }
+
+    /// Time travel's "continue from here": this session cut back to the store's `revision`
+    /// (which happened at `time`), and the console it rebuilds. Inputs typed before that
+    /// revision was reached are kept, later ones dropped; the cluster lands on the first
+    /// revision at or after it that a replay can stop at (a command's writes are never split,
+    /// nor an instant's timers).
+    pub fn continue_from(&self, revision: i64, time: Millis) -> (Session, Console) {
+        let mut c = self.start();
+        let mut steps = vec![];
+        for (t, input) in &self.steps {
+            if *t > time {
+                break;
+            }
+            let d = t - c.cluster.now();
+            if d > 0 {
+                c.cluster.advance(d);
+            }
+            if c.cluster.api.store.revision() >= revision {
+                break;
+            }
+            let _ = c.type_text(input);
+            steps.push((*t, input.clone()));
+        }
+        let d = time - c.cluster.now();
+        if d > 0 {
+            c.cluster.advance(d);
+        }
+        let now = c.cluster.now();
+        (Session { seed: self.seed, steps, now, lesson: self.lesson.clone() }, c)
     }
 }
 

@@ -55,7 +55,9 @@ pub enum Deleted {
 
 impl ApiServer {
     pub fn new(seed: u64, now: Millis) -> Self {
-        ApiServer { store: Store::new(), now, rng: Rng::new(seed ^ 0x6170_6973), next_service_ip: 1, next_node_port: 30000, event_seq: 0, event_index: Default::default() }
+        let mut store = Store::new();
+        store.set_time(now);
+        ApiServer { store, now, rng: Rng::new(seed ^ 0x6170_6973), next_service_ip: 1, next_node_port: 30000, event_seq: 0, event_index: Default::default() }
     }
 
     pub fn get(&self, r: &ResourceInfo, ns: &str, name: &str) -> Result<Arc<Value>, ApiError> {

@@ -79,11 +79,14 @@ pub struct Console {
     heredocs: Option<(Vec<shell::HereDoc>, usize)>,
     /// the quote the command line so far leaves open (a line without quotes cannot close it)
     open_quote: Option<char>,
+    /// Some(why): only commands that read the cluster run; others get this error (the
+    /// console over an earlier state of the cluster, in time travel)
+    pub read_only: Option<String>,
 }
 
 impl Console {
     pub fn new(cluster: Cluster) -> Console {
-        Console { cluster, files: Files::default(), host: None, cwd: "/root".into(), explain_docs: None, load_docs: None, pending: vec![], pending_bytes: 0, heredocs: None, open_quote: None }
+        Console { cluster, files: Files::default(), host: None, cwd: "/root".into(), explain_docs: None, load_docs: None, pending: vec![], pending_bytes: 0, heredocs: None, open_quote: None, read_only: None }
     }
 
     /// True while earlier lines wait for more input (an open here-document or quote).
@@ -324,7 +327,7 @@ impl Console {
         Output { input: block.to_string(), text, error: last_code != 0 }
     }
 
-    /// Runs one command with its words and standard input.
+        /// Runs one command with its words and standard input.
     pub fn run_command(&mut self, words: &[String], stdin: &str) -> Out {
         let Some(cmd) = words.first() else { return Out::ok("") };
         // `ETCDCTL_API=3 etcdctl …`: variable assignments before a command set its environment,
@@ -334,6 +337,11 @@ impl Console {
             return self.run_command(&words[assignments..], stdin);
         }
         let args = &words[1..];
+        if let Some(why) = &self.read_only {
+            if !reads_only(cmd, args) {
+                return Out::err(format!("{}\n", why.trim_end()));
+            }
+        }
         match cmd.as_str() {
             // worker nodes have no kubeconfig for kubectl (the CKA exam's nodes)
             "kubectl" | "k" if self.host.as_deref().is_some_and(|h| Some(h) != self.cluster.control_plane.as_deref()) => Out::err("E1123 00:00:00.000000    1234 memcache.go:265] couldn't get current server API group list: Get \"http://localhost:8080/api?timeout=32s\": dial tcp 127.0.0.1:8080: connect: connection refused\nThe connection to the server localhost:8080 was refused - did you specify the right host or port?"),
@@ -458,4 +466,31 @@ fn split_command(block: &str) -> Result<(String, Vec<String>), ParseError> {
         }
     }
     Ok((cmd, vec![]))
+}
+
+/// Whether a command only reads the cluster (and prints): kubectl's reading verbs and the
+/// text tools a pipe feeds. Everything else is refused in a read-only console.
+fn reads_only(cmd: &str, args: &[String]) -> bool {
+    match cmd {
+        "kubectl" | "k" => {
+            // the verb: the first word that is neither a flag nor a flag's value
+            let mut verb = None;
+            let mut i = 0;
+            while i < args.len() {
+                let a = args[i].as_str();
+                if matches!(a, "-n" | "--namespace" | "--context" | "--kubeconfig" | "-s" | "--server") {
+                    i += 2;
+                    continue;
+                }
+                if !a.starts_with('-') {
+                    verb = Some(a);
+                    break;
+                }
+                i += 1;
+            }
+            matches!(verb, None | Some("get" | "describe" | "explain" | "api-resources" | "api-versions" | "version" | "cluster-info"))
+        }
+        "echo" | "grep" | "head" | "tail" | "wc" | "sort" | "uniq" | "pwd" | "hostname" | "help" | "clear" | "true" | "false" => true,
+        _ => false,
+    }
 }

@@ -301,6 +301,21 @@ impl Schedulers {
     /// and scores.
     pub fn explain(&self, store: &Store, ns: &str, name: &str) -> Option<Explanation> {
         let (s, a) = self.attempt(store, ns, name)?;
+        self.explain_attempt(store, s, a, ns, name)
+    }
+
+    /// Time travel: the explanation of the pod `uid` as it stood at `revision` — its latest
+    /// attempt, if that had been made by then (only the latest attempt per pod is kept).
+    pub fn explain_as_of(&self, store: &Store, ns: &str, name: &str, uid: &str, revision: i64) -> Option<Explanation> {
+        let key = (ns.to_string(), name.to_string());
+        let (s, a) = self.instances.iter().filter_map(|s| s.attempts.get(&key).map(|a| (s, a))).filter(|(_, a)| a.uid == uid).max_by_key(|(_, a)| a.revision)?;
+        if a.revision > revision {
+            return None;
+        }
+        self.explain_attempt(store, s, a, ns, name)
+    }
+
+    fn explain_attempt(&self, store: &Store, s: &Scheduler, a: &Attempt, ns: &str, name: &str) -> Option<Explanation> {
         // the cluster as the attempt saw it is gone once the history is compacted past it
         if a.revision < store.compacted() {
             return None;

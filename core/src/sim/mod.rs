@@ -5,6 +5,7 @@
 //! `advance(d)` moves the clock forward timer by timer, settling at each.
 
 pub mod bootstrap;
+pub mod history;
 pub mod rng;
 pub mod schedulers;
 
@@ -79,6 +80,9 @@ pub struct Cluster {
     pub etcd_user_keys: BTreeMap<String, String>,
     /// (time, store revision) every housekeeping tick: what compaction may drop once old
     checkpoints: std::collections::VecDeque<(Millis, i64)>,
+    /// the revision a session starts from (after the starting cluster was built): time
+    /// travel cannot go back before it
+    origin: i64,
 }
 
 /// A safety valve against components ping-ponging writes forever at one instant.
@@ -100,6 +104,7 @@ impl Cluster {
             control_plane: None,
             etcd_user_keys: BTreeMap::new(),
             checkpoints: Default::default(),
+            origin: 0,
         };
         c.push(EPOCH + HOUSEKEEPING_MS, Wake::Housekeeping);
         bootstrap::system_namespaces(&mut c);
@@ -164,9 +169,11 @@ impl Cluster {
                 break;
             }
             self.api.now = t.at.max(self.api.now);
+            self.api.store.set_time(self.api.now);
             self.settle();
         }
         self.api.now = until;
+        self.api.store.set_time(until);
         self.settle();
     }
 

@@ -54,11 +54,67 @@ pub struct Store {
     compacted: i64,
     /// the key space as it was at `compacted`: (create revision, value)
     base: BTreeMap<String, (i64, Arc<Value>)>,
+    /// the virtual time writes happen at (the simulation sets it as its clock moves)
+    now: i64,
+    /// (first revision written at a time, that time), for every time something was written
+    /// after `compacted`: when each revision happened, for time travel
+    clock: Vec<(i64, i64)>,
+    /// the time of the revision history was compacted to
+    compacted_time: i64,
 }
 
 impl Store {
     pub fn new() -> Self {
-        Store { revision: 1, data: BTreeMap::new(), log: Vec::new(), compacted: 0, base: BTreeMap::new() }
+        Store { revision: 1, data: BTreeMap::new(), log: Vec::new(), compacted: 0, base: BTreeMap::new(), now: 0, clock: Vec::new(), compacted_time: 0 }
+    }
+
+    /// The virtual time the next writes happen at.
+    pub fn set_time(&mut self, now: i64) {
+        self.now = now;
+        // before the first write, the store's beginning is now
+        if self.revision == 1 && self.compacted == 0 {
+            self.compacted_time = now;
+        }
+    }
+
+    /// Bumps the revision for a write, noting the time when it is a new one.
+    fn next_revision(&mut self) -> i64 {
+        self.revision += 1;
+        if self.clock.last().is_none_or(|(_, t)| *t != self.now) {
+            self.clock.push((self.revision, self.now));
+        }
+        self.revision
+    }
+
+    /// The virtual time `revision` was written at (for a revision before the compaction point,
+    /// the time of that point).
+    pub fn time_of(&self, revision: i64) -> i64 {
+        match self.clock.partition_point(|(r, _)| *r <= revision) {
+            0 => self.compacted_time,
+            i => self.clock[i - 1].1,
+        }
+    }
+
+    /// The store as it was at `revision` (at least the compaction point), with no history of
+    /// its own: what time travel shows and `kubectl get` reads from.
+    pub fn at(&self, revision: i64) -> Store {
+        let revision = revision.clamp(self.compacted, self.revision);
+        let mut data: BTreeMap<String, Entry> = self.base.iter().map(|(k, (c, v))| (k.clone(), Entry { value: v.clone(), create_revision: *c, mod_revision: *c, version: 1 })).collect();
+        for e in self.log.iter().take_while(|e| e.revision <= revision) {
+            match e.typ {
+                EventType::Put => {
+                    let version = if e.created { 1 } else { data.get(&e.key).map_or(1, |x| x.version + 1) };
+                    let create_revision = if e.created { e.revision } else { data.get(&e.key).map_or(e.revision, |x| x.create_revision) };
+                    data.insert(e.key.clone(), Entry { value: e.value.clone(), create_revision, mod_revision: e.revision, version });
+                }
+                EventType::Delete => {
+                    data.remove(&e.key);
+                }
+            }
+        }
+        let base = data.iter().map(|(k, e)| (k.clone(), (e.create_revision, e.value.clone()))).collect();
+        let time = self.time_of(revision);
+        Store { revision, data, log: Vec::new(), compacted: revision, base, now: time, clock: Vec::new(), compacted_time: time }
     }
 
     /// The oldest revision whose state can still be rebuilt.
@@ -90,6 +146,9 @@ impl Store {
                 }
             }
         }
+        self.compacted_time = self.time_of(revision);
+        let keep = self.clock.partition_point(|(r, _)| *r <= revision).saturating_sub(1);
+        self.clock.drain(..keep);
         self.compacted = revision;
     }
 
@@ -133,8 +192,7 @@ impl Store {
         if self.data.contains_key(key) {
             return Err(StoreError::AlreadyExists);
         }
-        self.revision += 1;
-        let rev = self.revision;
+        let rev = self.next_revision();
         Self::stamp(&mut value, rev);
         let value = Arc::new(value);
         self.data.insert(key.to_string(), Entry { value: value.clone(), create_revision: rev, mod_revision: rev, version: 1 });
@@ -150,8 +208,7 @@ impl Store {
                 return Err(StoreError::Conflict);
             }
         }
-        self.revision += 1;
-        let rev = self.revision;
+        let rev = self.next_revision();
         Self::stamp(&mut value, rev);
         let value = Arc::new(value);
         let entry = self.data.get_mut(key).expect("checked above");
@@ -169,7 +226,7 @@ impl Store {
                 return Err(StoreError::Conflict);
             }
         }
-        self.revision += 1;
+        self.next_revision();
         let old = self.data.remove(key).expect("checked above").value;
         self.log.push(WatchEvent { revision: self.revision, typ: EventType::Delete, key: key.to_string(), value: old.clone(), created: false });
         Ok(old)
