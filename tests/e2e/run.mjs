@@ -221,6 +221,59 @@ try {
     await run('kubectl delete job aa');
   });
 
+  await check('time travel: the history slider shows the cluster as it was; back to now; continue from there', async () => {
+    const saw = (text) => page.waitForFunction((t) => document.querySelector('#scrollback')?.innerText.includes(t), text, { timeout: 10000 })
+      .catch(async () => { throw new Error(`waited for ${text}; the console ends with:\n${(await page.innerText('#scrollback')).slice(-600)}`); });
+    const ttPods = () => page.$$eval('.node .pod', (els) => els.filter((e) => e.dataset.pod.startsWith('tt-')).length);
+    await run('kubectl create deployment tt --image=nginx --replicas=2');
+    await page.waitForFunction(() => [...document.querySelectorAll('.node .pod.status-running')].filter((e) => e.dataset.pod.startsWith('tt-')).length === 2, null, { timeout: 20000 });
+    // the present, as the slider knows it, before the scale
+    await page.click('#play'); // pause, so the revision stays put
+    const before = Number(await page.$eval('#history', (e) => e.max));
+    await page.click('#play');
+    await run('kubectl scale deployment tt --replicas=4');
+    await page.waitForFunction(() => [...document.querySelectorAll('.node .pod')].filter((e) => e.dataset.pod.startsWith('tt-')).length === 4, null, { timeout: 20000 });
+    const toPast = async (r) => page.$eval('#history', (e, r) => { e.value = String(r); e.dispatchEvent(new Event('input', { bubbles: true })); }, r);
+    await toPast(before);
+    await page.waitForSelector('#past-banner', { timeout: 5000 });
+    if ((await ttPods()) !== 2) throw new Error(`the past shows ${await ttPods()} tt pods, not 2`);
+    if ((await page.innerText('#clock')) !== (await page.innerText('#past-time'))) throw new Error('the clock does not show the time of the past');
+    if (!(await page.$eval('#play', (e) => e.disabled))) throw new Error('play is enabled in the past');
+    // the console reads the past, and refuses to change it
+    await run('kubectl get deploy tt');
+    await page.waitForFunction(() => /tt\s+2\/2\s+2\s+2/.test(document.querySelector('#scrollback')?.innerText ?? ''), null, { timeout: 5000 })
+      .catch(async () => { throw new Error(`kubectl get deploy tt in the past:\n${(await page.innerText('#scrollback')).slice(-300)}`); });
+    await run('kubectl delete deployment tt');
+    await saw('this is the cluster in the past (read only)');
+    // the keyboard moves through the history a change at a time
+    await page.focus('#history');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((b) => document.querySelector('#past-banner')?.innerText.includes(`revision ${b - 1} `), before, { timeout: 5000 });
+    await page.screenshot({ path: join(out, 'time-travel.png') });
+    // back to now: the present, untouched
+    await page.click('#back-to-now');
+    await page.waitForFunction(() => !document.querySelector('#past-banner'), null, { timeout: 5000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('.node .pod')].filter((e) => e.dataset.pod.startsWith('tt-')).length === 4, null, { timeout: 5000 });
+    // continue from before the scale: two replicas again, and the clock runs from there
+    await toPast(before);
+    await page.waitForSelector('#past-banner', { timeout: 5000 });
+    const then = Date.parse(await page.innerText('#past-time'));
+    await page.click('#continue-here');
+    await saw('Continued from here; what came after it is gone');
+    await page.waitForFunction(() => !document.querySelector('#past-banner'), null, { timeout: 5000 });
+    if ((await ttPods()) !== 2) throw new Error(`after continuing: ${await ttPods()} tt pods, not 2`);
+    await run('kubectl get deploy tt -o jsonpath={.spec.replicas}');
+    await page.waitForFunction(() => (document.querySelector('#scrollback')?.innerText ?? '').trim().endsWith('2'), null, { timeout: 5000 });
+    if (await page.$eval('#play', (e) => e.disabled)) throw new Error('play is still disabled');
+    await page.click('#play'); // it was paused by the travel: play again
+    await page.waitForFunction((t) => Date.parse(document.querySelector('#clock').innerText) > t, then, { timeout: 10000 });
+    // the cut session is what was saved: a reload keeps two replicas
+    await page.reload();
+    await page.waitForSelector('.node[data-node="node01"]', { timeout: 15000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('.node .pod')].filter((e) => e.dataset.pod.startsWith('tt-')).length === 2, null, { timeout: 10000 });
+    await run('kubectl delete deployment tt');
+  });
+
   await check('node cards show requests against allocatable and taints', async () => {
     const cp = await page.innerText('.node[data-node="controlplane"]');
     for (const s of ['cpu', 'memory', 'pods', 'node-role.kubernetes.io/control-plane:NoSchedule']) {

@@ -67,6 +67,16 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
         "bind-to" => if ko { "Node 선택…" } else { "node…" },
         "bind" => if ko { "바인딩 (Binding)" } else { "bind" },
         "delete-pod" => if ko { "Pod 삭제" } else { "delete pod" },
+        "history" => if ko { "기록" } else { "history" },
+        "history-title" => if ko { "클러스터의 지난 상태로 거슬러 가기 (최근 1시간, 최대 50,000개 변경)" } else { "travel back through the cluster's history (the last hour, at most 50,000 changes)" },
+        "now" => if ko { "현재" } else { "now" },
+        "viewing-past" => if ko { "과거의 클러스터를 보고 있습니다 (읽기 전용):" } else { "Viewing the cluster as it was (read only):" },
+        "revision" => if ko { "리비전" } else { "revision" },
+        "continue-here" => if ko { "여기서부터 계속" } else { "Continue from here" },
+        "back-to-now" => if ko { "현재로 돌아가기" } else { "Back to now" },
+        "past-read-only" => if ko { "error: 과거 시점의 클러스터입니다(읽기 전용). kubectl get, describe만 실행됩니다. 바꾸려면 \"여기서부터 계속\"을 누르세요." } else { "error: this is the cluster in the past (read only): kubectl get and describe run here; \"Continue from here\" to change it." },
+        "continued" => if ko { "이 시점부터 계속합니다. 그 이후의 기록은 사라졌습니다:" } else { "Continued from here; what came after it is gone:" },
+        "no-attempt-then" => if ko { "이 시점에는 스케줄러가 아직 이 Pod를 시도하지 않았습니다 (또는 이후의 시도만 남아 있습니다)." } else { "At this point the scheduler had not tried this pod yet (or only a later attempt is kept)." },
         _ => "",
     }
 }

@@ -11,22 +11,29 @@ use leptos::prelude::*;
 pub type Selection = RwSignal<Option<(String, String)>>;
 
 /// The explanation for the selected pod, recomputed only when its latest attempt changes
-/// (re-running an attempt replays the store's history).
-fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Option<((String, String, i64), Option<Explanation>)>, LocalStorage>, ns: &str, name: &str) -> Option<Explanation> {
-    let revision = console.with_value(|c| c.cluster.scheduler.attempt(&c.cluster.api.store, ns, name).map(|(_, a)| a.revision))?;
-    let key = (ns.to_string(), name.to_string(), revision);
+/// (re-running an attempt replays the store's history). In the past (`at`: the revision and
+/// the pod's UID then), only an attempt made by then explains it.
+fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Option<((String, String, i64, Option<i64>), Option<Explanation>)>, LocalStorage>, ns: &str, name: &str, at: Option<(i64, String)>) -> Option<Explanation> {
+    let revision = match &at {
+        None => console.with_value(|c| c.cluster.scheduler.attempt(&c.cluster.api.store, ns, name).map(|(_, a)| a.revision))?,
+        Some(_) => 0,
+    };
+    let key = (ns.to_string(), name.to_string(), revision, at.as_ref().map(|(r, _)| *r));
     if let Some((k, e)) = memo.with_value(|m| m.clone()) {
         if k == key {
             return e;
         }
     }
-    let e = console.with_value(|c| c.cluster.scheduler.explain(&c.cluster.api.store, ns, name));
+    let e = console.with_value(|c| match &at {
+        None => c.cluster.scheduler.explain(&c.cluster.api.store, ns, name),
+        Some((r, uid)) => c.cluster.scheduler.explain_as_of(&c.cluster.api.store, ns, name, uid, *r),
+    });
     memo.set_value(Some((key, e.clone())));
     e
 }
 
 #[component]
-pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection, lang: RwSignal<kubesim::lessons::Lang>, edit: Callback<(String, String)>, bind: Callback<(String, String, String)>, run: Callback<String>) -> impl IntoView {
+pub fn Inspector(console: StoredValue<Console, LocalStorage>, past: RwSignal<Option<i64>>, past_console: StoredValue<Option<Console>, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection, lang: RwSignal<kubesim::lessons::Lang>, edit: Callback<(String, String)>, bind: Callback<(String, String, String)>, run: Callback<String>) -> impl IntoView {
     let memo = StoredValue::new_local(None);
     view! {
         <aside class="inspector" id="inspector">
@@ -38,7 +45,10 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<Cl
                 let Some((node, pod)) = pod else {
                     return view! { <p class="hint">{format!("pod {}/{} is gone", ns, name)}</p> }.into_any();
                 };
-                let explained = explanation(console, memo, &ns, &name);
+                // in the past: the pod's UID then picks its attempt
+                let at = past.get().map(|r| (r, past_console.with_value(|pc| pc.as_ref().and_then(|c| c.cluster.api.get_kind("Pod", &ns, &name)).map(|p| kubesim::api::str_at(&p, "/metadata/uid").to_string()).unwrap_or_default())));
+                let in_past = at.is_some();
+                let explained = explanation(console, memo, &ns, &name, at);
                 let compacted = console.with_value(|c| c.cluster.scheduler.attempt(&c.cluster.api.store, &ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store.compacted()));
                 view! {
                     <h2 class="inspector-title">{format!("pod/{}", pod.name)}
@@ -75,6 +85,7 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, state: RwSignal<Cl
                         <dt>"Node"</dt><dd>{node.unwrap_or_else(|| "<none>".into())}</dd>
                     </dl>
                     {match explained {
+                        None if in_past => view! { <p class="hint">{crate::i18n::t(lang.get(), "no-attempt-then")}</p> }.into_any(),
                         None if compacted => view! { <p class="hint">{crate::i18n::t(lang.get(), "compacted")}</p> }.into_any(),
                         None => view! { <p class="hint">{crate::i18n::t(lang.get(), "no-attempt")}</p> }.into_any(),
                         Some(e) => explanation_view(e).into_any(),

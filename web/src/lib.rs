@@ -1,6 +1,7 @@
 //! The kubesim playground: a thin Leptos client-side app over kubesim-core. Everything a
 //! person does goes through the same console engine as the headless `kubesim` binary.
 
+use kubesim::console::Console;
 use kubesim::session::Session;
 use kubesim::view::snapshot;
 use leptos::prelude::*;
@@ -120,6 +121,11 @@ pub fn App() -> impl IntoView {
             side.set(Side::Inspector);
         }
     });
+    // time travel: the revision being looked at (None: the present), a read-only console
+    // over the cluster as it was then, and the revisions the history holds
+    let past: RwSignal<Option<i64>> = RwSignal::new(None);
+    let past_console: StoredValue<Option<Console>, LocalStorage> = StoredValue::new_local(None);
+    let span = RwSignal::new(console.with_value(|c| c.cluster.history_span()));
     // The canvas is redrawn only when the cluster changed (a write or the clock): reading
     // commands such as `kubectl get` cost no snapshot of thousands of pods.
     // (`sim node stop` writes nothing: which kubelets run is part of what was drawn)
@@ -127,6 +133,10 @@ pub fn App() -> impl IntoView {
     // the toolbar's clock ticks on even while the canvas waits for a drag to end
     let clock = RwSignal::new(console.with_value(|c| kubesim::view::clock(c.cluster.now())));
     let refresh = move || {
+        // the past stays on screen until "back to now" or "continue from here"
+        if past.get_untracked().is_some() {
+            return;
+        }
         let now = console.with_value(|c| kubesim::view::clock(c.cluster.now()));
         if clock.with_untracked(|c| *c != now) {
             clock.set(now);
@@ -139,13 +149,24 @@ pub fn App() -> impl IntoView {
         if drawn_at.get_value() != at {
             drawn_at.set_value(at);
             view_state.set(console.with_value(|c| snapshot(&c.cluster)));
+            span.set(console.with_value(|c| c.cluster.history_span()));
         }
     };
 
     // Text typed (or pasted) at the prompt: fed line by line, as a terminal does — an open
     // here-document waits for its end at a `>` prompt.
     // Returns what the console printed.
+    let prompt_now = move || console.with_value(|c| if c.needs_more() { ">".to_string() } else { c.host().map(|h| format!("root@{}:~#", h)).unwrap_or_else(|| "$".into()) });
     let run_text = move |text: String| -> String {
+        // in the past: read-only commands on the cluster as it was; nothing is recorded
+        if past.get_untracked().is_some() {
+            let outs = past_console.try_update_value(|pc| pc.as_mut().map(|c| c.type_text(&text))).flatten().unwrap_or_default();
+            let error = outs.last().is_some_and(|o| o.error);
+            let printed: String = outs.into_iter().map(|o| o.text).collect();
+            scrollback.push(format!("({})", clock.get_untracked()), text, printed.clone(), error);
+            terminal::scroll_to_end();
+            return printed;
+        }
         let now = console.with_value(|c| c.cluster.now());
         session.update_value(|s| s.record(now, &text));
         let shown_prompt = prompt.get_untracked();
@@ -157,7 +178,7 @@ pub fn App() -> impl IntoView {
         if text.trim() != "clear" {
             scrollback.push(shown_prompt, text.clone(), printed.clone(), error);
         }
-        prompt.set(console.with_value(|c| if c.needs_more() { ">".to_string() } else { c.host().map(|h| format!("root@{}:~#", h)).unwrap_or_else(|| "$".into()) }));
+        prompt.set(prompt_now());
         refresh();
         terminal::scroll_to_end();
         printed
@@ -214,6 +235,8 @@ pub fn App() -> impl IntoView {
         s.now = fresh.cluster.now();
         fresh.explain_docs = docs;
         let lesson = s.lesson.as_deref().and_then(catalog::find);
+        past.set(None);
+        past_console.set_value(None);
         console.set_value(fresh);
         session.set_value(s);
         scrollback.clear();
@@ -222,6 +245,50 @@ pub fn App() -> impl IntoView {
         active.set(lesson);
         save();
         refresh();
+    };
+    // Time travel. Looking at revision r: the clock stops and the canvas, inspector and
+    // console show the cluster as it was; "back to now" returns to the present untouched;
+    // "continue from here" rebuilds the cluster at r from the session and drops what came after.
+    let back_to_now = move || {
+        past.set(None);
+        past_console.set_value(None);
+        drawn_at.set_value((0, 0, 0));
+        refresh();
+    };
+    let view_past = move |r: i64| {
+        let (oldest, newest) = console.with_value(|c| c.cluster.history_span());
+        if r >= newest {
+            back_to_now();
+            return;
+        }
+        playing.set(false);
+        let why = t(lang.get_untracked(), "past-read-only");
+        let pc = console.with_value(|c| {
+            let mut pc = kubesim::sim::history::past_console(&c.cluster, r.max(oldest), why);
+            pc.explain_docs = c.explain_docs.clone();
+            pc
+        });
+        view_state.set(snapshot(&pc.cluster));
+        clock.set(kubesim::view::clock(pc.cluster.now()));
+        past_console.set_value(Some(pc));
+        past.set(Some(r.max(oldest)));
+    };
+    let continue_here = move || {
+        let Some(r) = past.get_untracked() else { return };
+        let time = console.with_value(|c| c.cluster.time_of(r));
+        let (s, mut fresh) = session.with_value(|s| s.continue_from(r, time));
+        fresh.explain_docs = console.with_value(|c| c.explain_docs.clone());
+        let landed = fresh.cluster.api.store.revision();
+        console.set_value(fresh);
+        session.set_value(s);
+        past.set(None);
+        past_console.set_value(None);
+        prompt.set(prompt_now());
+        save();
+        drawn_at.set_value((0, 0, 0));
+        refresh();
+        let l = lang.get_untracked();
+        notify(format!("{} {} ({} {})\n", t(l, "continued"), kubesim::view::clock(time), t(l, "revision"), landed), false);
     };
     let start_over = move |lesson: Option<Lesson>| {
         replace_with(match &lesson {
@@ -294,14 +361,14 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        <div class="app">
+        <div class="app" class:past=move || past.get().is_some()>
             <header class="toolbar">
                 <span class="brand">"kubesim"</span>
                 <span class="clock" id="clock">{move || clock.get()}</span>
-                <button id="play" class="tool" on:click=move |_| playing.update(|p| *p = !*p) title=move || t(lang.get(), "play-title")>
+                <button id="play" class="tool" disabled=move || past.get().is_some() on:click=move |_| playing.update(|p| *p = !*p) title=move || t(lang.get(), "play-title")>
                     {move || if playing.get() { t(lang.get(), "pause") } else { t(lang.get(), "play") }}
                 </button>
-                <button id="step" class="tool" on:click=step title=move || t(lang.get(), "step-title")>{move || t(lang.get(), "step-button")}</button>
+                <button id="step" class="tool" disabled=move || past.get().is_some() on:click=step title=move || t(lang.get(), "step-title")>{move || t(lang.get(), "step-button")}</button>
                 <button id="reset" class="tool" on:click=reset title=move || t(lang.get(), "reset-title")>{move || t(lang.get(), "reset")}</button>
                 <button id="share" class="tool" on:click=share title=move || t(lang.get(), "share-title")>{move || t(lang.get(), "share")}</button>
                 <button id="export" class="tool" on:click=export title=move || t(lang.get(), "export-title")>{move || t(lang.get(), "export")}</button>
@@ -322,6 +389,16 @@ pub fn App() -> impl IntoView {
                         if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { el.select(); }
                     } />
                 })}
+                <label class="tool history" title=move || t(lang.get(), "history-title")>{move || t(lang.get(), "history")}
+                    <input id="history" type="range" step="1" aria-label=move || t(lang.get(), "history-title")
+                        min=move || span.get().0.to_string() max=move || span.get().1.to_string()
+                        prop:value=move || past.get().unwrap_or_else(|| span.get().1).to_string()
+                        on:input=move |ev| {
+                            if let Ok(r) = event_target_value(&ev).parse::<i64>() {
+                                view_past(r);
+                            }
+                        } />
+                </label>
                 <label class="tool">{move || t(lang.get(), "speed")}
                     <select id="speed" on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(1))>
                         <option value="1">"1×"</option>
@@ -331,11 +408,18 @@ pub fn App() -> impl IntoView {
                 </label>
             </header>
             <main class="cluster" id="cluster">
+                {move || past.get().map(|r| view! {
+                    <div id="past-banner" class="past-banner" role="status">
+                        <span>{t(lang.get(), "viewing-past")}" "<strong id="past-time">{clock.get()}</strong>{format!(" · {} {} / {}", t(lang.get(), "revision"), r, span.get_untracked().1)}</span>
+                        <button id="continue-here" class="tool" on:click=move |_| continue_here()>{t(lang.get(), "continue-here")}</button>
+                        <button id="back-to-now" class="tool" on:click=move |_| back_to_now()>{t(lang.get(), "back-to-now")}</button>
+                    </div>
+                })}
                 <canvas::ClusterList state=view_state selected=selected bind=bind run=run_cb edit=edit_cb lang=lang />
             </main>
             {move || match side.get() {
                 Side::Lessons => view! { <lessons::LessonPanel console=console lang=lang active=active open=open_lesson run=run_cb /> }.into_any(),
-                Side::Inspector => view! { <Inspector console=console state=view_state selected=selected lang=lang edit=edit_cb bind=bind run=run_cb /> }.into_any(),
+                Side::Inspector => view! { <Inspector console=console past=past past_console=past_console state=view_state selected=selected lang=lang edit=edit_cb bind=bind run=run_cb /> }.into_any(),
                 Side::Editor => view! { <editor::Editor console=console text=editor_text apply=apply_cb lang=lang /> }.into_any(),
             }}
             <terminal::Terminal console=console scrollback=scrollback prompt=prompt run=run_cb />
