@@ -359,13 +359,6 @@ fn save_transcript(seed: u64, b: &Broken) -> String {
     }
 }
 
-fn seed() -> proptest::test_runner::RngSeed {
-    match std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()) {
-        Some(s) => proptest::test_runner::RngSeed::Fixed(s),
-        None => proptest::test_runner::RngSeed::Fixed(20261123),
-    }
-}
-
 #[test]
 fn invariants_hold_for_random_command_sequences() {
     // A fixed seed in the test suite (a red CI run can be reproduced); PROPTEST_RNG_SEED and
