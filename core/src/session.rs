@@ -124,6 +124,9 @@ impl Session {
     /// browser's terminal does.
     pub fn replay(&self) -> Console {
         let mut c = self.start();
+        // a command still moving the clock when the session was saved (or cut) stops where
+        // the session ends
+        c.cluster.set_clock_limit(Some(self.now));
         for (t, input) in &self.steps {
             let d = t - c.cluster.now();
             if d > 0 {
@@ -135,6 +138,7 @@ impl Session {
         if d > 0 {
             c.cluster.advance(d);
         }
+        c.cluster.set_clock_limit(None);
         c
     }
 
@@ -142,9 +146,12 @@ impl Session {
     /// (which happened at `time`), and the console it rebuilds. Inputs typed before that
     /// revision was reached are kept, later ones dropped; the cluster lands on the first
     /// revision at or after it that a replay can stop at (a command's writes are never split,
-    /// nor an instant's timers).
+    /// nor an instant's timers; a command that moves the clock, such as `sleep`, stops at
+    /// `time`, and replaying the cut session stops it there again).
     pub fn continue_from(&self, revision: i64, time: Millis) -> (Session, Console) {
         let mut c = self.start();
+        // a command moving the clock across `time` (`sleep 15m`) is cut there
+        c.cluster.set_clock_limit(Some(time));
         let mut steps = vec![];
         for (t, input) in &self.steps {
             if *t > time {
@@ -164,6 +171,7 @@ impl Session {
         if d > 0 {
             c.cluster.advance(d);
         }
+        c.cluster.set_clock_limit(None);
         let now = c.cluster.now();
         (Session { seed: self.seed, steps, now, lesson: self.lesson.clone() }, c)
     }

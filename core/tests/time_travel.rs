@@ -156,3 +156,29 @@ fn the_past_explains_only_attempts_made_by_then() {
     assert!(sched.explain_as_of(store, "default", "big", &uid, a.revision - 1).is_none());
     assert!(sched.explain_as_of(store, "default", "big", "another-uid", i64::MAX).is_none());
 }
+
+// A command that moves the clock (`sleep 10m`, typed once) is cut where the travel lands, and
+// the cut session, saved and replayed, stops it there again rather than sleeping on.
+#[test]
+fn a_cut_inside_sleep_stops_the_clock_there() {
+    let mut s = Session::new(5, kubesim::sim::EPOCH);
+    let mut live = s.start();
+    for input in ["kubectl create deployment web --image=nginx --replicas=2", "sleep 10m"] {
+        s.record(live.cluster.now(), input);
+        let _ = live.type_text(input);
+    }
+    s.now = live.cluster.now();
+    let (oldest, newest) = live.cluster.history_span();
+    // a revision written while `sleep 10m` ran (the deployment's pods starting, heartbeats)
+    let start = s.steps[1].0;
+    let r = (oldest..=newest).find(|r| live.cluster.time_of(*r) > start + 60_000).expect("something was written during the sleep");
+    let time = live.cluster.time_of(r);
+    assert!(time < s.now);
+    let (cut, c) = s.continue_from(r, time);
+    assert_eq!(cut.steps.len(), 2, "the sleep began before the cut");
+    assert_eq!(c.cluster.now(), time);
+    assert_eq!(dump(&c.cluster, i64::MAX), dump(&live.cluster, c.cluster.api.store.revision()));
+    let again = Session::from_json(&cut.to_json()).unwrap().replay();
+    assert_eq!(again.cluster.now(), time);
+    assert_eq!(dump(&again.cluster, i64::MAX), dump(&c.cluster, i64::MAX));
+}

@@ -17,6 +17,11 @@ impl Cluster {
         (self.api.store.compacted().max(self.origin).max(1), self.api.store.revision())
     }
 
+    /// Replaying a session: the clock never passes `limit` (None: no limit).
+    pub fn set_clock_limit(&mut self, limit: Option<Millis>) {
+        self.clock_limit = limit;
+    }
+
     /// Marks the present as where a session starts: earlier revisions built the starting
     /// cluster, which no session input can go back into.
     pub fn mark_origin(&mut self) {
@@ -52,6 +57,7 @@ impl Cluster {
             etcd_user_keys: self.etcd_user_keys.clone(),
             checkpoints: Default::default(),
             origin: 0,
+            clock_limit: None,
         };
         c.controllers.running = false;
         c

@@ -83,6 +83,9 @@ pub struct Cluster {
     /// the revision a session starts from (after the starting cluster was built): time
     /// travel cannot go back before it
     origin: i64,
+    /// while a session is replayed, the time it reached: a command that moves the clock
+    /// (`sleep`, `kubectl wait`) stops there, as it had not finished when the session was cut
+    clock_limit: Option<Millis>,
 }
 
 /// A safety valve against components ping-ponging writes forever at one instant.
@@ -105,6 +108,7 @@ impl Cluster {
             etcd_user_keys: BTreeMap::new(),
             checkpoints: Default::default(),
             origin: 0,
+            clock_limit: None,
         };
         c.push(EPOCH + HOUSEKEEPING_MS, Wake::Housekeeping);
         bootstrap::system_namespaces(&mut c);
@@ -162,7 +166,10 @@ impl Cluster {
 
     /// Moves virtual time forward by `d`, firing each timer at its own instant.
     pub fn advance(&mut self, d: Millis) {
-        let until = self.api.now.saturating_add(d.max(0));
+        let mut until = self.api.now.saturating_add(d.max(0));
+        if let Some(limit) = self.clock_limit {
+            until = until.min(limit.max(self.api.now));
+        }
         self.settle();
         while let Some(Reverse(t)) = self.queue.peek() {
             if t.at > until {
