@@ -72,6 +72,36 @@ try {
     if (chosen !== 1) throw new Error(`${chosen} chosen rows`);
   });
 
+  await check('the inspector shows the pod\'s kubectl describe (events included) and YAML; a node\'s name shows the node', async () => {
+    // still the pod "web" selected above: describe, as kubectl prints it, with the scheduler's event
+    const describe = await page.innerText('#inspector-describe pre');
+    for (const s of ['Name:', 'web', 'Namespace:', 'default', 'Status:', 'Running', 'Events:', 'Scheduled', 'default-scheduler', 'Successfully assigned default/web to node0']) {
+      if (!describe.includes(s)) throw new Error(`missing ${s} in describe:\n${describe}`);
+    }
+    // YAML is folded until opened, and stays open while the cluster changes
+    if (await page.$eval('#inspector-yaml', (d) => d.open)) throw new Error('the YAML starts open');
+    await page.click('#inspector-yaml summary');
+    const yaml = await page.innerText('#inspector-yaml pre');
+    for (const s of ['apiVersion: v1', 'kind: Pod', 'name: web', 'nodeName: node0']) {
+      if (!yaml.includes(s)) throw new Error(`missing ${s} in the YAML:\n${yaml.slice(0, 400)}`);
+    }
+    await run('kubectl label pod web tier=front');
+    await page.waitForFunction(() => document.querySelector('#inspector-yaml pre')?.innerText.includes('tier: front'), null, { timeout: 5000 });
+    if (!(await page.$eval('#inspector-yaml', (d) => d.open))) throw new Error('the YAML closed when the pod changed');
+    await page.click('#inspector-yaml summary');
+    // a node: its pods and allocated resources, as kubectl describe node prints them
+    await page.click('.node[data-node="node01"] .node-name');
+    await page.waitForFunction(() => document.querySelector('.inspector-title')?.innerText.startsWith('node/node01'), null, { timeout: 5000 });
+    const node = await page.innerText('#inspector-describe pre');
+    for (const s of ['Name:', 'node01', 'Non-terminated Pods:', 'kube-proxy', 'Allocated resources:', 'cpu', 'memory']) {
+      if (!node.includes(s)) throw new Error(`missing ${s} in describe node:\n${node.slice(0, 600)}`);
+    }
+    const facts = await page.innerText('#inspector-node');
+    if (!/cpu\s+\d+m \/ 2000m/.test(facts)) throw new Error(`node facts: ${facts}`);
+    await page.click('.node .pod[data-pod="web"]');
+    await page.waitForSelector('#explain-filter', { timeout: 5000 });
+  });
+
   await check('a pod that fits nowhere shows the FitError in the inspector (keyboard selection)', async () => {
     await run(`kubectl run picky --image=nginx --overrides='{"spec":{"nodeSelector":{"disktype":"ssd"}}}'`);
     await page.waitForSelector('#pending .pod[data-pod="picky"]', { timeout: 10000 });

@@ -3,7 +3,7 @@
 //! Every action is a console command, run through the console so the learner sees it.
 
 use crate::i18n::t;
-use crate::inspector::Selection;
+use crate::inspector::{NodeSelection, Selection};
 use kubesim::lessons::Lang;
 use kubesim::view::{ClusterView, NodeView, PodView};
 use leptos::prelude::*;
@@ -58,7 +58,7 @@ fn dropped_pod(ev: &web_sys::DragEvent) -> Option<(String, String)> {
 }
 
 #[component]
-pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, lang: RwSignal<Lang>) -> impl IntoView {
+pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, selected_node: NodeSelection, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, lang: RwSignal<Lang>) -> impl IntoView {
     // the node whose menu is open
     let menu: RwSignal<Option<String>> = RwSignal::new(None);
     let adding = RwSignal::new(false);
@@ -86,9 +86,9 @@ pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, bind: Call
         <div class="nodes" class:compact=move || compact.get() style=move || format!("zoom: {}", zoom.get())>
             <For each=move || state.get().nodes key=move |n| (compact.get_untracked(), format!("{:?}", n)) children=move |n| {
                 if compact.get_untracked() {
-                    view! { <CompactNode n=n selected=selected bind=bind /> }.into_any()
+                    view! { <CompactNode n=n selected=selected selected_node=selected_node bind=bind /> }.into_any()
                 } else {
-                    view! { <NodeCard n=n selected=selected bind=bind run=run edit=edit menu=menu lang=lang arrived=arrived /> }.into_any()
+                    view! { <NodeCard n=n selected=selected selected_node=selected_node bind=bind run=run edit=edit menu=menu lang=lang arrived=arrived /> }.into_any()
                 }
             } />
             <div class="node add-node">
@@ -120,7 +120,7 @@ const COMPACT_NODES: usize = 40;
 /// A node at a glance: name, status, pod-count bar and a dot per pod (still a drop target;
 /// dots still select and drag).
 #[component]
-fn CompactNode(n: NodeView, selected: Selection, bind: Callback<(String, String, String)>) -> impl IntoView {
+fn CompactNode(n: NodeView, selected: Selection, selected_node: NodeSelection, bind: Callback<(String, String, String)>) -> impl IntoView {
     let node = n.name.clone();
     let pct = if n.pods_allocatable > 0 { (n.pods.len() as i128 * 100 / n.pods_allocatable).clamp(0, 100) } else { 0 };
     view! {
@@ -132,7 +132,7 @@ fn CompactNode(n: NodeView, selected: Selection, bind: Callback<(String, String,
                     bind.run((ns, name, node.clone()));
                 }
             }>
-            <div class="node-head"><span class="node-name">{n.name.clone()}</span></div>
+            <div class="node-head">{node_name(&n.name, selected, selected_node)}</div>
             <span class="bar-track"><span class="bar-fill" style=format!("width: {}%", pct)></span></span>
             <ul class="pods dots">{n.pods.into_iter().map(|p| pod_dot(p, selected)).collect_view()}</ul>
         </div>
@@ -152,13 +152,24 @@ fn pod_dot(p: PodView, selected: Selection) -> impl IntoView {
     }
 }
 
+/// A node's name, a button that shows the node in the inspector.
+fn node_name(name: &str, selected: Selection, selected_node: NodeSelection) -> impl IntoView {
+    let n = name.to_string();
+    view! {
+        <button class="node-name" title="inspect" on:click=move |_| {
+            selected.set(None);
+            selected_node.set(Some(n.clone()));
+        }>{name.to_string()}</button>
+    }
+}
+
 /// node01, node02, … : the first free name.
 fn next_node_name(v: &ClusterView) -> String {
     (1..).map(|i| format!("node{:02}", i)).find(|n| !v.nodes.iter().any(|x| &x.name == n)).unwrap_or_default()
 }
 
 #[component]
-fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>, arrived: Signal<BTreeSet<String>>) -> impl IntoView {
+fn NodeCard(n: NodeView, selected: Selection, selected_node: NodeSelection, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, menu: RwSignal<Option<String>>, lang: RwSignal<Lang>, arrived: Signal<BTreeSet<String>>) -> impl IntoView {
     let node = n.name.clone();
     let pods = n.pods.clone();
     let open = {
@@ -181,7 +192,7 @@ fn NodeCard(n: NodeView, selected: Selection, bind: Callback<(String, String, St
                 }
             }>
             <div class="node-head">
-                <span class="node-name">{n.name.clone()}</span>
+                {node_name(&n.name, selected, selected_node)}
                 <span class="node-status">{n.status.clone()}</span>
                 <span class="node-roles">{n.roles.clone()}</span>
                 <button class="node-menu-button" aria-haspopup="menu" aria-label=move || t(lang.get(), "node-actions") on:click=toggle>"⋮"</button>

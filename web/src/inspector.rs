@@ -9,6 +9,49 @@ use leptos::prelude::*;
 
 /// The selected pod: (namespace, name).
 pub type Selection = RwSignal<Option<(String, String)>>;
+/// The selected node (a pod's selection clears it).
+pub type NodeSelection = RwSignal<Option<String>>;
+
+/// What a reading kubectl command prints, on the cluster shown: the present or, while time
+/// travelling, the past.
+fn read(console: StoredValue<Console, LocalStorage>, past_console: StoredValue<Option<Console>, LocalStorage>, in_past: bool, cmd: &str) -> String {
+    let out = if in_past {
+        past_console.try_update_value(|pc| pc.as_mut().map(|c| c.probe(cmd))).flatten()
+    } else {
+        console.try_update_value(|c| c.probe(cmd))
+    };
+    out.map(|o| o.text).unwrap_or_default()
+}
+
+/// `kubectl describe` and `kubectl get -o yaml` of an object, as a learner would type them.
+/// Which of the two sections are open survives the redrawing (every change of the cluster).
+#[derive(Clone, Copy)]
+struct Open {
+    describe: RwSignal<bool>,
+    yaml: RwSignal<bool>,
+}
+
+fn toggled(ev: &web_sys::Event) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open())
+}
+
+fn describe_and_yaml(console: StoredValue<Console, LocalStorage>, past_console: StoredValue<Option<Console>, LocalStorage>, in_past: bool, what: &str, ns_flag: &str, open: Open) -> impl IntoView {
+    let describe = format!("kubectl describe {}{}", what, ns_flag);
+    let yaml = format!("kubectl get {}{} -o yaml", what, ns_flag);
+    let described = read(console, past_console, in_past, &describe);
+    let yamled = read(console, past_console, in_past, &yaml);
+    view! {
+        <details class="object-text" id="inspector-describe" open=open.describe.get_untracked() on:toggle=move |ev| open.describe.set(toggled(&ev))>
+            <summary>{format!("$ {}", describe)}</summary>
+            <pre>{described}</pre>
+        </details>
+        <details class="object-text" id="inspector-yaml" open=open.yaml.get_untracked() on:toggle=move |ev| open.yaml.set(toggled(&ev))>
+            <summary>{format!("$ {}", yaml)}</summary>
+            <pre>{yamled}</pre>
+        </details>
+    }
+}
 
 /// The explanation for the selected pod, recomputed only when its latest attempt changes
 /// (re-running an attempt replays the store's history). In the past (`at`: the revision and
@@ -33,12 +76,16 @@ fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Op
 }
 
 #[component]
-pub fn Inspector(console: StoredValue<Console, LocalStorage>, past: RwSignal<Option<i64>>, past_console: StoredValue<Option<Console>, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection, lang: RwSignal<kubesim::lessons::Lang>, edit: Callback<(String, String)>, bind: Callback<(String, String, String)>, run: Callback<String>) -> impl IntoView {
+pub fn Inspector(console: StoredValue<Console, LocalStorage>, past: RwSignal<Option<i64>>, past_console: StoredValue<Option<Console>, LocalStorage>, state: RwSignal<ClusterView>, selected: Selection, selected_node: NodeSelection, lang: RwSignal<kubesim::lessons::Lang>, edit: Callback<(String, String)>, bind: Callback<(String, String, String)>, run: Callback<String>) -> impl IntoView {
     let memo = StoredValue::new_local(None);
+    let open = Open { describe: RwSignal::new(true), yaml: RwSignal::new(false) };
     view! {
         <aside class="inspector" id="inspector">
             {move || {
                 let Some((ns, name)) = selected.get() else {
+                    if let Some(node) = selected_node.get() {
+                        return node_view(console, past, past_console, state, &node, lang, edit, open).into_any();
+                    }
                     return view! { <p class="hint">{crate::i18n::t(lang.get(), "select-pod")}</p> }.into_any();
                 };
                 let pod = state.with(|s| s.nodes.iter().flat_map(|n| n.pods.iter().map(move |p| (Some(n.name.clone()), p.clone()))).chain(s.pending.iter().map(|p| (None, p.clone()))).find(|(_, p)| p.namespace == ns && p.name == name));
@@ -90,10 +137,35 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, past: RwSignal<Opt
                         None => view! { <p class="hint">{crate::i18n::t(lang.get(), "no-attempt")}</p> }.into_any(),
                         Some(e) => explanation_view(e).into_any(),
                     }}
+                    {describe_and_yaml(console, past_console, in_past, &format!("pod {}", crate::canvas::shell_word(&pod.name)), &format!(" -n {}", crate::canvas::shell_word(&pod.namespace)), open)}
                 }.into_any()
             }}
         </aside>
     }
+}
+
+/// A node: its status and allocation, then `kubectl describe node` (its pods, allocated
+/// resources, conditions and events) and its YAML.
+fn node_view(console: StoredValue<Console, LocalStorage>, past: RwSignal<Option<i64>>, past_console: StoredValue<Option<Console>, LocalStorage>, state: RwSignal<ClusterView>, node: &str, lang: RwSignal<kubesim::lessons::Lang>, edit: Callback<(String, String)>, open: Open) -> impl IntoView {
+    let Some(n) = state.with(|s| s.nodes.iter().find(|n| n.name == node).cloned()) else {
+        return view! { <p class="hint">{format!("node {} is gone", node)}</p> }.into_any();
+    };
+    let in_past = past.get().is_some();
+    let name = n.name.clone();
+    view! {
+        <h2 class="inspector-title">{format!("node/{}", n.name)}
+            <button id="inspector-edit" class="tool" on:click=move |_| edit.run((format!("node/{}", name), String::new()))>{crate::i18n::t(lang.get(), "edit")}</button>
+        </h2>
+        <dl class="facts" id="inspector-node">
+            <dt>{crate::i18n::t(lang.get(), "status")}</dt><dd>{n.status.clone()}</dd>
+            <dt>"Roles"</dt><dd>{n.roles.clone()}</dd>
+            <dt>"cpu"</dt><dd>{format!("{}m / {}m", n.cpu_requested_milli, n.cpu_allocatable_milli)}</dd>
+            <dt>"memory"</dt><dd>{format!("{}Mi / {}Mi", n.memory_requested / (1 << 20), n.memory_allocatable / (1 << 20))}</dd>
+            <dt>"pods"</dt><dd>{format!("{} / {}", n.pods.len(), n.pods_allocatable)}</dd>
+        </dl>
+        {describe_and_yaml(console, past_console, in_past, &format!("node {}", crate::canvas::shell_word(&n.name)), "", open)}
+    }
+    .into_any()
 }
 
 fn explanation_view(e: Explanation) -> impl IntoView {

@@ -16,7 +16,7 @@ pub mod panic;
 pub mod storage;
 pub mod terminal;
 use i18n::t;
-use inspector::{Inspector, Selection};
+use inspector::{Inspector, NodeSelection, Selection};
 use kubesim::lessons::{catalog, Lang, Lesson};
 
 /// What the right-hand panel shows.
@@ -115,9 +115,16 @@ pub fn App() -> impl IntoView {
     // the prompt shows the node `ssh` took the console to
     let prompt = RwSignal::new(String::from("$"));
     let selected: Selection = RwSignal::new(None);
+    let selected_node: NodeSelection = RwSignal::new(None);
     // choosing a pod shows the inspector
     Effect::new(move |_| {
         if selected.with(Option::is_some) {
+            selected_node.set(None);
+            side.set(Side::Inspector);
+        }
+    });
+    Effect::new(move |_| {
+        if selected_node.with(Option::is_some) {
             side.set(Side::Inspector);
         }
     });
@@ -242,6 +249,7 @@ pub fn App() -> impl IntoView {
         scrollback.clear();
         prompt.set("$".into());
         selected.set(None);
+        selected_node.set(None);
         active.set(lesson);
         save();
         refresh();
@@ -415,11 +423,11 @@ pub fn App() -> impl IntoView {
                         <button id="back-to-now" class="tool" on:click=move |_| back_to_now()>{t(lang.get(), "back-to-now")}</button>
                     </div>
                 })}
-                <canvas::ClusterList state=view_state selected=selected bind=bind run=run_cb edit=edit_cb lang=lang />
+                <canvas::ClusterList state=view_state selected=selected selected_node=selected_node bind=bind run=run_cb edit=edit_cb lang=lang />
             </main>
             {move || match side.get() {
                 Side::Lessons => view! { <lessons::LessonPanel console=console lang=lang active=active open=open_lesson run=run_cb /> }.into_any(),
-                Side::Inspector => view! { <Inspector console=console past=past past_console=past_console state=view_state selected=selected lang=lang edit=edit_cb bind=bind run=run_cb /> }.into_any(),
+                Side::Inspector => view! { <Inspector console=console past=past past_console=past_console state=view_state selected=selected selected_node=selected_node lang=lang edit=edit_cb bind=bind run=run_cb /> }.into_any(),
                 Side::Editor => view! { <editor::Editor console=console text=editor_text apply=apply_cb lang=lang /> }.into_any(),
             }}
             <terminal::Terminal console=console scrollback=scrollback prompt=prompt run=run_cb />
