@@ -196,6 +196,46 @@ try {
     await page.waitForSelector('.node[data-node="node01"]:not(.compact) .node-menu-button', { timeout: 5000 });
   });
 
+  await check('zoomed in, dragging the canvas (not a pod) pans it', async () => {
+    for (let i = 0; i < 3; i++) await page.click('#zoom-in');
+    // grabbed by the control plane's cpu bar: the canvas scrolls down as the pointer goes up
+    const bar = await (await page.$('.node[data-node="controlplane"] [data-bar="cpu"] .bar-track')).boundingBox();
+    const scroll = () => page.$eval('#cluster', (e) => e.scrollTop);
+    const before = await scroll();
+    await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(bar.x + bar.width / 2 - 40, bar.y + bar.height / 2 - 120, { steps: 6 });
+    await page.mouse.up();
+    const after = await scroll();
+    if (!(after >= before + 100)) throw new Error(`the canvas scrolled from ${before} to ${after}`);
+    await page.click('#zoom-reset');
+  });
+
+  await check('a node\'s menu by keyboard: it takes the focus, ↓/↑ move, Escape closes it, Enter acts', async () => {
+    const focused = () => page.evaluate(() => document.activeElement?.dataset.action ?? document.activeElement?.className);
+    await page.focus('.node[data-node="node02"] .node-menu-button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.node[data-node="node02"] .node-menu', { timeout: 5000 });
+    await page.waitForFunction(() => document.activeElement?.dataset.action === 'cordon', null, { timeout: 5000 })
+      .catch(async () => { throw new Error(`focused on opening: ${await focused()}`); });
+    await page.keyboard.press('ArrowDown');
+    if ((await focused()) !== 'drain') throw new Error(`↓ went to ${await focused()}`);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    if ((await focused()) === 'drain' || (await focused()) === 'cordon') throw new Error(`↑ from the first item did not wrap: ${await focused()}`);
+    await page.keyboard.press('Home');
+    if ((await focused()) !== 'cordon') throw new Error(`Home went to ${await focused()}`);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('.node[data-node="node02"] .node-menu'), null, { timeout: 5000 });
+    if ((await focused()) !== 'node-menu-button') throw new Error(`after Escape the focus is on ${await focused()}`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.dataset.action === 'cordon', null, { timeout: 5000 });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#scrollback')?.innerText.includes('node/node02 cordoned'), null, { timeout: 5000 });
+    await run('kubectl uncordon node02');
+    await page.waitForFunction(() => document.querySelector('.node[data-node="node02"] .node-status')?.innerText === 'Ready', null, { timeout: 5000 });
+  });
+
   await check('time controls: pause stops the clock, step and 60× move it', async () => {
     const clock = async () => Date.parse(await page.innerText('#clock'));
     await page.click('#play'); // pause

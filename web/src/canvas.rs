@@ -58,9 +58,7 @@ fn dropped_pod(ev: &web_sys::DragEvent) -> Option<(String, String)> {
 }
 
 #[component]
-pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, selected_node: NodeSelection, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, lang: RwSignal<Lang>) -> impl IntoView {
-    // the node whose menu is open
-    let menu: RwSignal<Option<String>> = RwSignal::new(None);
+pub fn ClusterList(state: RwSignal<ClusterView>, selected: Selection, selected_node: NodeSelection, menu: RwSignal<Option<String>>, bind: Callback<(String, String, String)>, run: Callback<String>, edit: Callback<(String, String)>, lang: RwSignal<Lang>) -> impl IntoView {
     let adding = RwSignal::new(false);
     // zoom (CSS zoom of the canvas); past COMPACT_NODES nodes, or zoomed out, cards are drawn
     // compact: pods as coloured dots, no tags, so hundreds of nodes stay fluid
@@ -224,8 +222,16 @@ fn NodeMenu(n: NodeView, run: Callback<String>, edit: Callback<(String, String)>
         }
     };
     let n1 = name.clone();
+    let node = n.name.clone();
+    let menu_ref = NodeRef::<leptos::html::Div>::new();
+    // opened, the menu takes the focus (its first item), as a menu button's menu does
+    Effect::new(move |_| {
+        if let Some(el) = menu_ref.get() {
+            focus_item(&el, |_, _| Some(0));
+        }
+    });
     view! {
-        <div class="node-menu" role="menu">
+        <div class="node-menu" role="menu" node_ref=menu_ref on:keydown=move |ev: web_sys::KeyboardEvent| menu_keys(&ev, menu, &node)>
             {if n.unschedulable {
                 view! { <button role="menuitem" data-action="uncordon" on:click=act(format!("kubectl uncordon {}", name))>{move || t(lang.get(), "uncordon")}</button> }.into_any()
             } else {
@@ -263,6 +269,47 @@ fn NodeMenu(n: NodeView, run: Callback<String>, edit: Callback<(String, String)>
             <MenuForm form="label" command=format!("kubectl label node {}", name.clone()) placeholder="disktype=ssd" run=run menu=menu lang=lang />
         </div>
     }
+}
+
+/// The menu's items, in order: its buttons and fields.
+fn menu_items(menu: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    let Ok(list) = menu.query_selector_all("button, input") else { return vec![] };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()).collect()
+}
+
+/// Focuses the item `pick(current, count)` chooses.
+fn focus_item(menu: &web_sys::Element, pick: impl Fn(Option<usize>, usize) -> Option<usize>) {
+    let items = menu_items(menu);
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let current = items.iter().position(|i| active.as_ref().is_some_and(|a| a == i.as_ref() as &web_sys::Element));
+    if let Some(i) = pick(current, items.len()) {
+        if let Some(item) = items.get(i) {
+            let _ = item.focus();
+        }
+    }
+}
+
+/// The WAI-ARIA menu keys: ↓/↑ move through the items (wrapping), Home/End go to the first
+/// and last, Escape closes the menu and gives the focus back to its ⋮ button.
+fn menu_keys(ev: &web_sys::KeyboardEvent, menu: RwSignal<Option<String>>, node: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    match ev.key().as_str() {
+        "ArrowDown" => focus_item(&el, |c, n| (n > 0).then(|| c.map_or(0, |c| (c + 1) % n))),
+        "ArrowUp" => focus_item(&el, |c, n| (n > 0).then(|| c.map_or(n - 1, |c| (c + n - 1) % n))),
+        "Home" => focus_item(&el, |_, n| (n > 0).then_some(0)),
+        "End" => focus_item(&el, |_, n| n.checked_sub(1)),
+        "Escape" => {
+            menu.set(None);
+            let button = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(&format!(".node[data-node=\"{}\"] .node-menu-button", node.replace('"', ""))).ok().flatten());
+            if let Some(b) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = b.focus();
+            }
+        }
+        _ => return,
+    }
+    ev.prevent_default();
 }
 
 /// One line of input added to a command (`kubectl taint node N` + `key=value:Effect`).

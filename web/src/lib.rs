@@ -7,6 +7,7 @@ use kubesim::view::snapshot;
 use leptos::prelude::*;
 
 mod canvas;
+mod pan;
 mod scenario;
 mod editor;
 mod i18n;
@@ -116,6 +117,9 @@ pub fn App() -> impl IntoView {
     let prompt = RwSignal::new(String::from("$"));
     let selected: Selection = RwSignal::new(None);
     let selected_node: NodeSelection = RwSignal::new(None);
+    // the node whose ⋮ menu is open: its card is not redrawn meanwhile (it would take the
+    // focus and the text being typed in the menu's fields)
+    let node_menu: RwSignal<Option<String>> = RwSignal::new(None);
     // choosing a pod shows the inspector
     Effect::new(move |_| {
         if selected.with(Option::is_some) {
@@ -148,8 +152,9 @@ pub fn App() -> impl IntoView {
         if clock.with_untracked(|c| *c != now) {
             clock.set(now);
         }
-        // not while a pod chip is pressed or dragged (the drop, or the next tick, draws it)
-        if canvas::drag_in_progress() {
+        // not while a pod chip is pressed or dragged (the drop, or the next tick, draws it),
+        // nor while a node's menu is open (an action closes it first, then draws)
+        if canvas::drag_in_progress() || node_menu.get_untracked().is_some() {
             return;
         }
         let at = console.with_value(|c| (c.cluster.api.store.revision(), c.cluster.now(), c.cluster.kubelets.values().filter(|k| k.running).count()));
@@ -415,7 +420,7 @@ pub fn App() -> impl IntoView {
                     </select>
                 </label>
             </header>
-            <main class="cluster" id="cluster">
+            <main class="cluster" id="cluster" on:pointerdown=pan::down on:pointermove=pan::moved on:pointerup=pan::up on:pointercancel=pan::up>
                 {move || past.get().map(|r| view! {
                     <div id="past-banner" class="past-banner" role="status">
                         <span>{t(lang.get(), "viewing-past")}" "<strong id="past-time">{clock.get()}</strong>{format!(" · {} {} / {}", t(lang.get(), "revision"), r, span.get_untracked().1)}</span>
@@ -423,7 +428,7 @@ pub fn App() -> impl IntoView {
                         <button id="back-to-now" class="tool" on:click=move |_| back_to_now()>{t(lang.get(), "back-to-now")}</button>
                     </div>
                 })}
-                <canvas::ClusterList state=view_state selected=selected selected_node=selected_node bind=bind run=run_cb edit=edit_cb lang=lang />
+                <canvas::ClusterList state=view_state selected=selected selected_node=selected_node menu=node_menu bind=bind run=run_cb edit=edit_cb lang=lang />
             </main>
             {move || match side.get() {
                 Side::Lessons => view! { <lessons::LessonPanel console=console lang=lang active=active open=open_lesson run=run_cb /> }.into_any(),
