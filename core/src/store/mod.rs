@@ -61,11 +61,48 @@ pub struct Store {
     clock: Vec<(i64, i64)>,
     /// the time of the revision history was compacted to
     compacted_time: i64,
+    /// Events by the object they are about (`about()`), kept as events are written: what
+    /// `kubectl describe` lists without scanning every event (tens of thousands in a busy
+    /// hour). A lookup index only: nothing iterates it in hash order.
+    events_by_object: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
+}
+
+const EVENTS: &str = "/registry/events/";
+
+/// Which object an Event is about: its UID, or kind/namespace/name when it names no UID.
+pub fn event_subject(ev: &Value) -> String {
+    let o = ev.get("involvedObject");
+    let f = |k: &str| o.and_then(|o| o.get(k)).and_then(Value::as_str).unwrap_or("");
+    match f("uid") {
+        "" => format!("{}/{}/{}", f("kind"), f("namespace"), f("name")),
+        uid => uid.to_string(),
+    }
 }
 
 impl Store {
     pub fn new() -> Self {
-        Store { revision: 1, data: BTreeMap::new(), log: Vec::new(), compacted: 0, base: BTreeMap::new(), now: 0, clock: Vec::new(), compacted_time: 0 }
+        Store { revision: 1, data: BTreeMap::new(), log: Vec::new(), compacted: 0, base: BTreeMap::new(), now: 0, clock: Vec::new(), compacted_time: 0, events_by_object: Default::default() }
+    }
+
+    fn index_event(&mut self, key: &str, value: &Value, add: bool) {
+        if !key.starts_with(EVENTS) {
+            return;
+        }
+        let subject = event_subject(value);
+        if add {
+            self.events_by_object.entry(subject).or_default().insert(key.to_string());
+        } else if let Some(keys) = self.events_by_object.get_mut(&subject) {
+            keys.remove(key);
+            if keys.is_empty() {
+                self.events_by_object.remove(&subject);
+            }
+        }
+    }
+
+    /// The events about an object (`event_subject`: its UID, or kind/namespace/name), in key
+    /// order.
+    pub fn events_about(&self, subject: &str) -> Vec<Arc<Value>> {
+        self.events_by_object.get(subject).into_iter().flatten().filter_map(|k| self.data.get(k)).map(|e| e.value.clone()).collect()
     }
 
     /// The virtual time the next writes happen at.
@@ -114,7 +151,12 @@ impl Store {
         }
         let base = data.iter().map(|(k, e)| (k.clone(), (e.create_revision, e.value.clone()))).collect();
         let time = self.time_of(revision);
-        Store { revision, data, log: Vec::new(), compacted: revision, base, now: time, clock: Vec::new(), compacted_time: time }
+        let mut past = Store { revision, data, log: Vec::new(), compacted: revision, base, now: time, clock: Vec::new(), compacted_time: time, events_by_object: Default::default() };
+        let events: Vec<(String, Arc<Value>)> = past.range(EVENTS).map(|(k, e)| (k.clone(), e.value.clone())).collect();
+        for (k, v) in events {
+            past.index_event(&k, &v, true);
+        }
+        past
     }
 
     /// The oldest revision whose state can still be rebuilt.
@@ -196,6 +238,7 @@ impl Store {
         Self::stamp(&mut value, rev);
         let value = Arc::new(value);
         self.data.insert(key.to_string(), Entry { value: value.clone(), create_revision: rev, mod_revision: rev, version: 1 });
+        self.index_event(key, &value, true);
         self.log.push(WatchEvent { revision: rev, typ: EventType::Put, key: key.to_string(), value: value.clone(), created: true });
         Ok(value)
     }
@@ -212,7 +255,10 @@ impl Store {
         Self::stamp(&mut value, rev);
         let value = Arc::new(value);
         let entry = self.data.get_mut(key).expect("checked above");
-        entry.value = value.clone();
+        let old = std::mem::replace(&mut entry.value, value.clone());
+        self.index_event(key, &old, false);
+        self.index_event(key, &value, true);
+        let entry = self.data.get_mut(key).expect("checked above");
         entry.mod_revision = rev;
         entry.version += 1;
         self.log.push(WatchEvent { revision: rev, typ: EventType::Put, key: key.to_string(), value: value.clone(), created: false });
@@ -228,6 +274,7 @@ impl Store {
         }
         self.next_revision();
         let old = self.data.remove(key).expect("checked above").value;
+        self.index_event(key, &old, false);
         self.log.push(WatchEvent { revision: self.revision, typ: EventType::Delete, key: key.to_string(), value: old.clone(), created: false });
         Ok(old)
     }
@@ -286,6 +333,31 @@ mod tests {
         assert_eq!(order, ["/b", "/a"]);
         s.compact(3); // never backwards
         assert_eq!(s.compacted(), 6);
+    }
+
+    // The index of events by object follows every write, and the store of an earlier
+    // revision has its own: the same events a scan of involvedObject finds.
+    #[test]
+    fn events_are_found_by_the_object_they_are_about() {
+        let ev = |name: &str, uid: &str| json!({"kind": "Event", "metadata": {"name": name}, "involvedObject": {"kind": "Pod", "namespace": "default", "name": "p", "uid": uid}});
+        let mut s = Store::new();
+        s.create("/registry/events/default/p.1", ev("p.1", "u1")).unwrap();
+        s.create("/registry/events/default/p.2", ev("p.2", "u1")).unwrap();
+        s.create("/registry/events/default/p.3", ev("p.3", "")).unwrap();
+        let at3 = s.revision();
+        // an update that changes the subject moves the event; a delete drops it
+        s.update("/registry/events/default/p.2", ev("p.2", "u2"), None).unwrap();
+        s.delete("/registry/events/default/p.1", None).unwrap();
+        let names = |st: &Store, subject: &str| st.events_about(subject).iter().map(|e| crate::api::name(e).to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&s, "u1"), Vec::<String>::new());
+        assert_eq!(names(&s, "u2"), ["p.2"]);
+        assert_eq!(names(&s, "Pod/default/p"), ["p.3"]);
+        let past = s.at(at3);
+        assert_eq!(names(&past, "u1"), ["p.1", "p.2"]);
+        assert_eq!(names(&past, "u2"), Vec::<String>::new());
+        // only events are indexed
+        s.create("/registry/pods/default/p", ev("p", "u9")).unwrap();
+        assert!(s.events_about("u9").is_empty());
     }
 
     #[test]

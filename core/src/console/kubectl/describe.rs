@@ -572,14 +572,11 @@ fn generic(r: &ResourceInfo, o: &Value, w: &mut String) {
 }
 
 fn events(c: &Cluster, o: &Value, w: &mut String) {
+    // kubectl's field selector (kubectl/pkg/describe SearchEvents: involvedObject name,
+    // namespace, kind and — the object has one — uid), answered from the store's index of
+    // events by the object they are about
     let uid = str_at(o, "/metadata/uid");
-    let ns = if namespace(o).is_empty() { None } else { Some(namespace(o)) };
-    let mut evs: Vec<_> = c
-        .api
-        .list_kind("Event", if ns.is_some() { ns } else { None })
-        .into_iter()
-        .filter(|e| str_at(e, "/involvedObject/uid") == uid || (str_at(e, "/involvedObject/name") == name(o) && str_at(e, "/involvedObject/kind") == str_at(o, "/kind") && str_at(e, "/involvedObject/uid").is_empty()))
-        .collect();
+    let mut evs = c.api.store.events_about(&if uid.is_empty() { format!("{}/{}/{}", str_at(o, "/kind"), namespace(o), name(o)) } else { uid.to_string() });
     if evs.is_empty() {
         let _ = writeln!(w, "Events:\t<none>");
         return;

@@ -3,7 +3,7 @@
 
 use crate::api::labels::{labels_of, Selector};
 use crate::api::time::{human_duration, parse_rfc3339, Millis};
-use crate::api::{name, str_at};
+use crate::api::{at, name, str_at};
 use serde_json::Value;
 
 pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
@@ -35,7 +35,7 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
 }
 
 fn ts(v: &Value, pointer: &str) -> Option<Millis> {
-    v.pointer(pointer).and_then(Value::as_str).and_then(parse_rfc3339)
+    at(v, pointer).and_then(Value::as_str).and_then(parse_rfc3339)
 }
 
 pub fn age(v: &Value, now: Millis) -> String {
@@ -46,7 +46,7 @@ pub fn age(v: &Value, now: Millis) -> String {
 }
 
 fn i(v: &Value, pointer: &str) -> i64 {
-    v.pointer(pointer).and_then(Value::as_i64).unwrap_or(0)
+    at(v, pointer).and_then(Value::as_i64).unwrap_or(0)
 }
 
 fn none_if_empty(s: String) -> String {
@@ -74,11 +74,11 @@ pub fn row(kind: &str, v: &Value, now: Millis, wide: bool) -> Vec<String> {
             let typ = str_at(v, "/spec/type");
             let ext = match typ {
                 "LoadBalancer" => {
-                    let ing: Vec<&str> = v.pointer("/status/loadBalancer/ingress").and_then(Value::as_array).into_iter().flatten().filter_map(|i| i.get("ip").and_then(Value::as_str)).collect();
+                    let ing: Vec<&str> = at(v, "/status/loadBalancer/ingress").and_then(Value::as_array).into_iter().flatten().filter_map(|i| i.get("ip").and_then(Value::as_str)).collect();
                     if ing.is_empty() { "<pending>".to_string() } else { ing.join(",") }
                 }
                 "ExternalName" => str_at(v, "/spec/externalName").to_string(),
-                _ => v.pointer("/spec/externalIPs").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(",")).filter(|s| !s.is_empty()).unwrap_or_else(|| "<none>".into()),
+                _ => at(v, "/spec/externalIPs").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(",")).filter(|s| !s.is_empty()).unwrap_or_else(|| "<none>".into()),
             };
             let ports: Vec<String> = v
                 .pointer("/spec/ports")
@@ -97,7 +97,7 @@ pub fn row(kind: &str, v: &Value, now: Millis, wide: bool) -> Vec<String> {
             let cip = str_at(v, "/spec/clusterIP");
             let mut r = vec![name(v).into(), typ.into(), if cip.is_empty() { "<none>".into() } else { cip.into() }, ext, none_if_empty(ports.join(",")), age(v, now)];
             if wide {
-                let sel = crate::api::labels::map_of(v.pointer("/spec/selector"));
+                let sel = crate::api::labels::map_of(at(v, "/spec/selector"));
                 r.push(none_if_empty(sel.iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>().join(",")));
             }
             r
@@ -105,26 +105,26 @@ pub fn row(kind: &str, v: &Value, now: Millis, wide: bool) -> Vec<String> {
         "Deployment" => {
             let mut r = vec![name(v).into(), format!("{}/{}", i(v, "/status/readyReplicas"), i(v, "/spec/replicas")), i(v, "/status/updatedReplicas").to_string(), i(v, "/status/availableReplicas").to_string(), age(v, now)];
             if wide {
-                let (c, im) = containers_images(v.pointer("/spec/template/spec"));
-                r.extend([c, im, selector_string(v.pointer("/spec/selector"))]);
+                let (c, im) = containers_images(at(v, "/spec/template/spec"));
+                r.extend([c, im, selector_string(at(v, "/spec/selector"))]);
             }
             r
         }
         "ReplicaSet" | "ReplicationController" => {
             let mut r = vec![name(v).into(), i(v, "/spec/replicas").to_string(), i(v, "/status/replicas").to_string(), i(v, "/status/readyReplicas").to_string(), age(v, now)];
             if wide {
-                let (c, im) = containers_images(v.pointer("/spec/template/spec"));
+                let (c, im) = containers_images(at(v, "/spec/template/spec"));
                 let sel = if kind == "ReplicationController" {
-                    none_if_empty(crate::api::labels::map_of(v.pointer("/spec/selector")).iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>().join(","))
+                    none_if_empty(crate::api::labels::map_of(at(v, "/spec/selector")).iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>().join(","))
                 } else {
-                    selector_string(v.pointer("/spec/selector"))
+                    selector_string(at(v, "/spec/selector"))
                 };
                 r.extend([c, im, sel]);
             }
             r
         }
         "DaemonSet" => {
-            let ns = crate::api::labels::map_of(v.pointer("/spec/template/spec/nodeSelector"));
+            let ns = crate::api::labels::map_of(at(v, "/spec/template/spec/nodeSelector"));
             let mut r = vec![
                 name(v).into(),
                 i(v, "/status/desiredNumberScheduled").to_string(),
@@ -136,13 +136,13 @@ pub fn row(kind: &str, v: &Value, now: Millis, wide: bool) -> Vec<String> {
                 age(v, now),
             ];
             if wide {
-                let (c, im) = containers_images(v.pointer("/spec/template/spec"));
-                r.extend([c, im, selector_string(v.pointer("/spec/selector"))]);
+                let (c, im) = containers_images(at(v, "/spec/template/spec"));
+                r.extend([c, im, selector_string(at(v, "/spec/selector"))]);
             }
             r
         }
         "Job" => {
-            let completions = v.pointer("/spec/completions").and_then(Value::as_i64);
+            let completions = at(v, "/spec/completions").and_then(Value::as_i64);
             let succeeded = i(v, "/status/succeeded");
             let comp = match completions {
                 Some(c) => format!("{}/{}", succeeded, c),
@@ -157,19 +157,19 @@ pub fn row(kind: &str, v: &Value, now: Millis, wide: bool) -> Vec<String> {
             };
             let mut r = vec![name(v).into(), job_status(v), comp, duration, age(v, now)];
             if wide {
-                let (c, im) = containers_images(v.pointer("/spec/template/spec"));
-                r.extend([c, im, selector_string(v.pointer("/spec/selector"))]);
+                let (c, im) = containers_images(at(v, "/spec/template/spec"));
+                r.extend([c, im, selector_string(at(v, "/spec/selector"))]);
             }
             r
         }
         "CronJob" => {
             let last = ts(v, "/status/lastScheduleTime").map(|t| human_duration(now - t)).unwrap_or_else(|| "<none>".into());
-            let active = v.pointer("/status/active").and_then(Value::as_array).map_or(0, Vec::len);
+            let active = at(v, "/status/active").and_then(Value::as_array).map_or(0, Vec::len);
             let tz = str_at(v, "/spec/timeZone");
-            let mut r = vec![name(v).into(), str_at(v, "/spec/schedule").into(), if tz.is_empty() { "<none>".into() } else { tz.into() }, v.pointer("/spec/suspend").and_then(Value::as_bool).unwrap_or(false).to_string(), active.to_string(), last, age(v, now)];
+            let mut r = vec![name(v).into(), str_at(v, "/spec/schedule").into(), if tz.is_empty() { "<none>".into() } else { tz.into() }, at(v, "/spec/suspend").and_then(Value::as_bool).unwrap_or(false).to_string(), active.to_string(), last, age(v, now)];
             if wide {
-                let (c, im) = containers_images(v.pointer("/spec/jobTemplate/spec/template/spec"));
-                r.extend([c, im, selector_string(v.pointer("/spec/jobTemplate/spec/selector"))]);
+                let (c, im) = containers_images(at(v, "/spec/jobTemplate/spec/template/spec"));
+                r.extend([c, im, selector_string(at(v, "/spec/jobTemplate/spec/selector"))]);
             }
             r
         }
@@ -186,7 +186,7 @@ pub fn row(kind: &str, v: &Value, now: Millis, wide: bool) -> Vec<String> {
         "Endpoints" => vec![name(v).into(), endpoints_string(v), age(v, now)],
         "EndpointSlice" => {
             let ports: Vec<String> = v.get("ports").and_then(Value::as_array).into_iter().flatten().map(|p| i(p, "/port").to_string()).collect();
-            let addrs: Vec<String> = v.get("endpoints").and_then(Value::as_array).into_iter().flatten().filter_map(|e| e.pointer("/addresses/0").and_then(Value::as_str).map(String::from)).collect();
+            let addrs: Vec<String> = v.get("endpoints").and_then(Value::as_array).into_iter().flatten().filter_map(|e| at(e, "/addresses/0").and_then(Value::as_str).map(String::from)).collect();
             vec![name(v).into(), str_at(v, "/addressType").into(), if ports.is_empty() { "<unset>".into() } else { ports.join(",") }, if addrs.is_empty() { "<unset>".into() } else { truncate_list(&addrs) }, age(v, now)]
         }
         "Lease" => vec![name(v).into(), str_at(v, "/spec/holderIdentity").into(), age(v, now)],
@@ -224,13 +224,13 @@ pub fn endpoints_string(v: &Value) -> String {
 }
 
 fn job_status(v: &Value) -> String {
-    let conds = v.pointer("/status/conditions").and_then(Value::as_array);
+    let conds = at(v, "/status/conditions").and_then(Value::as_array);
     let has = |t: &str| conds.into_iter().flatten().any(|c| str_at(c, "/type") == t && str_at(c, "/status") == "True");
     if has("Complete") {
         "Complete".into()
     } else if has("Failed") {
         "Failed".into()
-    } else if v.pointer("/metadata/deletionTimestamp").is_some() {
+    } else if at(v, "/metadata/deletionTimestamp").is_some() {
         "Terminating".into()
     } else if has("Suspended") {
         "Suspended".into()
@@ -245,7 +245,7 @@ fn job_status(v: &Value) -> String {
 
 /// printPod's STATUS, READY and RESTARTS logic.
 pub fn pod_status(v: &Value, now: Millis) -> (String, String, String) {
-    let total = v.pointer("/spec/containers").and_then(Value::as_array).map_or(0, Vec::len);
+    let total = at(v, "/spec/containers").and_then(Value::as_array).map_or(0, Vec::len);
     let mut ready = 0;
     let mut restarts = 0i64;
     let mut last_restart: Option<Millis> = None;
@@ -258,17 +258,17 @@ pub fn pod_status(v: &Value, now: Millis) -> (String, String, String) {
             *last = Some(last.map_or(t, |l: Millis| l.max(t)));
         }
     };
-    let init_total = v.pointer("/spec/initContainers").and_then(Value::as_array).map_or(0, Vec::len);
+    let init_total = at(v, "/spec/initContainers").and_then(Value::as_array).map_or(0, Vec::len);
     let mut initializing = false;
-    for (idx, cs) in v.pointer("/status/initContainerStatuses").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (idx, cs) in at(v, "/status/initContainerStatuses").and_then(Value::as_array).into_iter().flatten().enumerate() {
         restarts += i(cs, "/restartCount");
         track_restart(cs, &mut last_restart);
-        if let Some(t) = cs.pointer("/state/terminated") {
+        if let Some(t) = at(cs, "/state/terminated") {
             if i(t, "/exitCode") == 0 {
                 continue;
             }
             reason = if !str_at(t, "/reason").is_empty() { format!("Init:{}", str_at(t, "/reason")) } else { format!("Init:ExitCode:{}", i(t, "/exitCode")) };
-        } else if cs.pointer("/state/waiting").is_some() && !str_at(cs, "/state/waiting/reason").is_empty() && str_at(cs, "/state/waiting/reason") != "PodInitializing" {
+        } else if at(cs, "/state/waiting").is_some() && !str_at(cs, "/state/waiting/reason").is_empty() && str_at(cs, "/state/waiting/reason") != "PodInitializing" {
             reason = format!("Init:{}", str_at(cs, "/state/waiting/reason"));
         } else {
             reason = format!("Init:{}/{}", idx, init_total);
@@ -279,29 +279,29 @@ pub fn pod_status(v: &Value, now: Millis) -> (String, String, String) {
     if !initializing {
         restarts = 0;
         let mut has_running = false;
-        let statuses: Vec<&Value> = v.pointer("/status/containerStatuses").and_then(Value::as_array).into_iter().flatten().collect();
+        let statuses: Vec<&Value> = at(v, "/status/containerStatuses").and_then(Value::as_array).into_iter().flatten().collect();
         for cs in statuses.iter().rev() {
             restarts += i(cs, "/restartCount");
             track_restart(cs, &mut last_restart);
             let waiting = str_at(cs, "/state/waiting/reason");
-            let term = cs.pointer("/state/terminated");
+            let term = at(cs, "/state/terminated");
             if !waiting.is_empty() {
                 reason = waiting.to_string();
             } else if let Some(t) = term.filter(|t| !str_at(t, "/reason").is_empty()) {
                 reason = str_at(t, "/reason").to_string();
             } else if let Some(t) = term {
                 reason = if i(t, "/signal") != 0 { format!("Signal:{}", i(t, "/signal")) } else { format!("ExitCode:{}", i(t, "/exitCode")) };
-            } else if cs.get("ready").and_then(Value::as_bool) == Some(true) && cs.pointer("/state/running").is_some() {
+            } else if cs.get("ready").and_then(Value::as_bool) == Some(true) && at(cs, "/state/running").is_some() {
                 has_running = true;
                 ready += 1;
             }
         }
         if reason == "Completed" && has_running {
-            let ready_cond = v.pointer("/status/conditions").and_then(Value::as_array).into_iter().flatten().any(|c| str_at(c, "/type") == "Ready" && str_at(c, "/status") == "True");
+            let ready_cond = at(v, "/status/conditions").and_then(Value::as_array).into_iter().flatten().any(|c| str_at(c, "/type") == "Ready" && str_at(c, "/status") == "True");
             reason = if ready_cond { "Running".into() } else { "NotReady".into() };
         }
     }
-    if v.pointer("/metadata/deletionTimestamp").is_some() {
+    if at(v, "/metadata/deletionTimestamp").is_some() {
         reason = if str_at(v, "/status/reason") == "NodeLost" { "Unknown".into() } else { "Terminating".into() };
     }
     let restarts_s = match last_restart {
@@ -318,7 +318,7 @@ fn pod_row(v: &Value, now: Millis, wide: bool) -> Vec<String> {
         let ip = str_at(v, "/status/podIP");
         let node = str_at(v, "/spec/nodeName");
         let nominated = str_at(v, "/status/nominatedNodeName");
-        let gates = v.pointer("/spec/readinessGates").and_then(Value::as_array).map_or(0, Vec::len);
+        let gates = at(v, "/spec/readinessGates").and_then(Value::as_array).map_or(0, Vec::len);
         r.extend([
             if ip.is_empty() { "<none>".into() } else { ip.into() },
             if node.is_empty() { "<none>".into() } else { node.into() },
@@ -346,7 +346,7 @@ pub fn node_roles(v: &Value) -> String {
 }
 
 pub fn node_status(v: &Value) -> String {
-    let ready = v.pointer("/status/conditions").and_then(Value::as_array).into_iter().flatten().find(|c| str_at(c, "/type") == "Ready").map(|c| str_at(c, "/status").to_string());
+    let ready = at(v, "/status/conditions").and_then(Value::as_array).into_iter().flatten().find(|c| str_at(c, "/type") == "Ready").map(|c| str_at(c, "/status").to_string());
     // printers.go printNode: "Ready" when True, "NotReady" for False *and* Unknown (a node the
     // node controller lost), "Unknown" only when there is no Ready condition at all
     let mut s = match ready.as_deref() {
@@ -354,7 +354,7 @@ pub fn node_status(v: &Value) -> String {
         Some(_) => "NotReady".to_string(),
         None => "Unknown".to_string(),
     };
-    if v.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true) {
+    if at(v, "/spec/unschedulable").and_then(Value::as_bool) == Some(true) {
         s.push_str(",SchedulingDisabled");
     }
     s
@@ -363,7 +363,7 @@ pub fn node_status(v: &Value) -> String {
 fn node_row(v: &Value, now: Millis, wide: bool) -> Vec<String> {
     let mut r = vec![name(v).into(), node_status(v), node_roles(v), age(v, now), str_at(v, "/status/nodeInfo/kubeletVersion").into()];
     if wide {
-        let addr = |t: &str| v.pointer("/status/addresses").and_then(Value::as_array).into_iter().flatten().find(|a| str_at(a, "/type") == t).map(|a| str_at(a, "/address").to_string()).unwrap_or_else(|| "<none>".into());
+        let addr = |t: &str| at(v, "/status/addresses").and_then(Value::as_array).into_iter().flatten().find(|a| str_at(a, "/type") == t).map(|a| str_at(a, "/address").to_string()).unwrap_or_else(|| "<none>".into());
         let info = |f: &str| none_if_empty(str_at(v, &format!("/status/nodeInfo/{}", f)).to_string());
         r.extend([addr("InternalIP"), addr("ExternalIP"), info("osImage"), info("kernelVersion"), info("containerRuntimeVersion")]);
     }
