@@ -38,4 +38,12 @@ if [ "$need_browser" = "--browser" ]; then
     apt-get update -qq
     apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  # a Hangul font, so the Korean UI's screenshots show Korean (a bare Debian has none; the
+  # learner's own browser does)
+  if [ ! -d /usr/share/fonts/truetype/nanum ]; then
+    log "installing fonts-nanum (Korean screenshots)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq fonts-nanum >/dev/null
+  fi
 fi

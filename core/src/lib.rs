@@ -14,3 +14,5 @@ pub mod soak;
 pub mod sim;
 pub mod store;
 pub mod view;
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+mod wasm_heap;

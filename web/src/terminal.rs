@@ -4,17 +4,47 @@
 //! `kubectl apply -f -`, other lines run one after another).
 
 use kubesim::console::Console;
+use std::sync::Arc;
 use leptos::prelude::*;
 use serde_json::Value;
 
 /// One console entry as shown on screen: what was typed after which prompt, and what came back.
+/// Shared, not copied: the scrollback is handed to the view whole at every command, and an
+/// output can be a thousand rows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub id: usize,
-    pub prompt: String,
-    pub input: String,
-    pub text: String,
+    pub prompt: Arc<str>,
+    pub input: Arc<str>,
+    pub text: Arc<str>,
     pub error: bool,
+}
+
+/// Lines per block of output. A long output (`kubectl get pods -A` at a thousand pods) is laid
+/// out in blocks the browser may skip while they are out of view (`content-visibility: auto`),
+/// so only the blocks on screen cost layout when it arrives.
+const BLOCK_LINES: usize = 40;
+
+/// Splits an output into blocks of BLOCK_LINES lines. A block is a line box of its own, so
+/// the newline between two blocks is dropped (the text copied is the text printed).
+pub fn blocks(text: &str) -> Vec<&str> {
+    let mut out = vec![];
+    let mut start = 0;
+    let mut lines = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            lines += 1;
+            if lines == BLOCK_LINES {
+                out.push(&text[start..i]);
+                start = i + 1;
+                lines = 0;
+            }
+        }
+    }
+    if start < text.len() || out.is_empty() {
+        out.push(&text[start..]);
+    }
+    out
 }
 
 /// The scrollback: its entries and the next entry's id.
@@ -33,7 +63,7 @@ impl Scrollback {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         self.entries.update(|es| {
-            es.push(Entry { id, prompt, input, text, error });
+            es.push(Entry { id, prompt: prompt.into(), input: input.into(), text: text.into(), error });
             // keep the scrollback bounded
             let excess = es.len().saturating_sub(500);
             es.drain(..excess);
@@ -157,7 +187,9 @@ pub fn Terminal(console: StoredValue<Console, LocalStorage>, scrollback: Scrollb
                     view! {
                         <div class="entry">
                             <pre class="cmd">{format!("{} {}", e.prompt, e.input)}</pre>
-                            <pre class=if e.error { "out error" } else { "out" }>{e.text}</pre>
+                            <div class=if e.error { "out error" } else { "out" }>
+                                {blocks(&e.text).into_iter().map(|b| view! { <pre>{b.to_string()}</pre> }).collect_view()}
+                            </div>
                         </div>
                     }
                 } />

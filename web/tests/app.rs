@@ -114,3 +114,34 @@ fn pasted_manifests_are_told_from_commands() {
     assert_eq!(apply_command("kind: Pod\n"), "kubectl apply -f - <<'EOF'\nkind: Pod\nEOF");
     assert_eq!(apply_command("a: |\n  x\nEOF\n"), "kubectl apply -f - <<'EOF_'\na: |\n  x\nEOF\nEOF_");
 }
+
+// A long output is drawn in blocks of lines (laid out only when in view); the text on screen
+// is still exactly what the console printed, line for line.
+#[wasm_bindgen_test]
+async fn a_long_output_reads_as_printed() {
+    use kubesim_web::terminal::blocks;
+    let text: String = (1..=95).map(|i| format!("line {i}\n")).collect();
+    let parts = blocks(&text);
+    assert_eq!(parts.len(), 3, "95 lines: 40 + 40 + 15");
+    assert_eq!(parts.join("\n"), text.trim_end_matches('\n').to_string() + "\n");
+    assert_eq!(blocks(""), vec![""]);
+    assert_eq!(blocks("a\nb").join("\n"), "a\nb");
+
+    kubesim_web::storage::forget_session();
+    let host = mount();
+    leptos::task::tick().await;
+    let input: web_sys::HtmlInputElement = host.query_selector("#console-input").unwrap().unwrap().unchecked_into();
+    input.set_value("cat /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/manifests/etcd.yaml");
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    input.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    leptos::task::tick().await;
+    let outs = host.query_selector_all("#scrollback .entry .out").unwrap();
+    let out: web_sys::HtmlElement = outs.item(outs.length() - 1).unwrap().unchecked_into();
+    assert!(out.query_selector_all("pre").unwrap().length() > 1, "two manifests are more than one block: {}", out.outer_html());
+    let shown = out.inner_text();
+    let printed: String = kubesim::session::Session::new(1, kubesim::sim::EPOCH).start().type_text("cat /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/manifests/etcd.yaml").into_iter().map(|o| o.text).collect();
+    assert_eq!(shown.trim_end(), printed.trim_end());
+    assert!(shown.trim_end().lines().count() > 40);
+}

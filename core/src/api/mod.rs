@@ -30,7 +30,7 @@ pub fn at<'a>(v: &'a Value, pointer: &str) -> Option<&'a Value> {
     let mut cur = v;
     for token in rest.split('/') {
         cur = match cur {
-            Value::Object(m) => m.get(token)?,
+            Value::Object(m) => field(m, token)?,
             Value::Array(a) => {
                 if token.len() > 1 && token.starts_with('0') || token.starts_with('+') {
                     return None;
@@ -41,6 +41,19 @@ pub fn at<'a>(v: &'a Value, pointer: &str) -> Option<&'a Value> {
         };
     }
     Some(cur)
+}
+
+/// A field of a JSON object. Objects are small (a pod's `status` has a handful of keys):
+/// comparing the few keys beats hashing the name (SipHash) to probe the map, and printing a
+/// thousand pods looks up tens of thousands of fields.
+fn field<'a>(m: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if m.len() <= 12 {
+        // the first byte tells most keys apart without a call to memcmp
+        let first = key.as_bytes().first();
+        m.iter().find(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key).map(|(_, v)| v)
+    } else {
+        m.get(key)
+    }
 }
 
 pub fn name(v: &Value) -> &str {

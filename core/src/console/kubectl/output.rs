@@ -96,6 +96,9 @@ pub fn table(r: &ResourceInfo, objs: &[Arc<Value>], now: Millis, wide: bool, o: 
             if o.with_namespace {
                 row.insert(0, crate::api::namespace(v).to_string());
             }
+            if o.label_columns.is_empty() && !o.show_labels {
+                return row;
+            }
             let labels = crate::api::labels::labels_of(v);
             for l in &o.label_columns {
                 row.push(labels.get(l).cloned().unwrap_or_default());

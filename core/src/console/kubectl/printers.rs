@@ -245,13 +245,15 @@ fn job_status(v: &Value) -> String {
 
 /// printPod's STATUS, READY and RESTARTS logic.
 pub fn pod_status(v: &Value, now: Millis) -> (String, String, String) {
+    // each field is read from its parent, not from the pod's root
+    let status = v.get("status").unwrap_or(&Value::Null);
     let total = at(v, "/spec/containers").and_then(Value::as_array).map_or(0, Vec::len);
     let mut ready = 0;
     let mut restarts = 0i64;
     let mut last_restart: Option<Millis> = None;
-    let mut reason = str_at(v, "/status/phase").to_string();
-    if !str_at(v, "/status/reason").is_empty() {
-        reason = str_at(v, "/status/reason").to_string();
+    let mut reason = str_at(status, "/phase").to_string();
+    if !str_at(status, "/reason").is_empty() {
+        reason = str_at(status, "/reason").to_string();
     }
     let track_restart = |cs: &Value, last: &mut Option<Millis>| {
         if let Some(t) = ts(cs, "/lastState/terminated/finishedAt") {
@@ -260,7 +262,7 @@ pub fn pod_status(v: &Value, now: Millis) -> (String, String, String) {
     };
     let init_total = at(v, "/spec/initContainers").and_then(Value::as_array).map_or(0, Vec::len);
     let mut initializing = false;
-    for (idx, cs) in at(v, "/status/initContainerStatuses").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (idx, cs) in at(status, "/initContainerStatuses").and_then(Value::as_array).into_iter().flatten().enumerate() {
         restarts += i(cs, "/restartCount");
         track_restart(cs, &mut last_restart);
         if let Some(t) = at(cs, "/state/terminated") {
@@ -279,7 +281,7 @@ pub fn pod_status(v: &Value, now: Millis) -> (String, String, String) {
     if !initializing {
         restarts = 0;
         let mut has_running = false;
-        let statuses: Vec<&Value> = at(v, "/status/containerStatuses").and_then(Value::as_array).into_iter().flatten().collect();
+        let statuses: Vec<&Value> = at(status, "/containerStatuses").and_then(Value::as_array).into_iter().flatten().collect();
         for cs in statuses.iter().rev() {
             restarts += i(cs, "/restartCount");
             track_restart(cs, &mut last_restart);
@@ -297,12 +299,12 @@ pub fn pod_status(v: &Value, now: Millis) -> (String, String, String) {
             }
         }
         if reason == "Completed" && has_running {
-            let ready_cond = at(v, "/status/conditions").and_then(Value::as_array).into_iter().flatten().any(|c| str_at(c, "/type") == "Ready" && str_at(c, "/status") == "True");
+            let ready_cond = at(status, "/conditions").and_then(Value::as_array).into_iter().flatten().any(|c| str_at(c, "/type") == "Ready" && str_at(c, "/status") == "True");
             reason = if ready_cond { "Running".into() } else { "NotReady".into() };
         }
     }
     if at(v, "/metadata/deletionTimestamp").is_some() {
-        reason = if str_at(v, "/status/reason") == "NodeLost" { "Unknown".into() } else { "Terminating".into() };
+        reason = if str_at(status, "/reason") == "NodeLost" { "Unknown".into() } else { "Terminating".into() };
     }
     let restarts_s = match last_restart {
         Some(t) if restarts > 0 => format!("{} ({} ago)", restarts, human_duration(now - t)),
