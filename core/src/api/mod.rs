@@ -18,42 +18,56 @@ pub fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
 
 /// `Value::pointer` without its per-token allocations (serde_json unescapes every token into a
 /// new String); tokens with `~` escapes take the slow path. Hot: every component reads
-/// objects through it.
+/// objects through it, and printing a thousand pods reads tens of thousands of fields — so
+/// it works on bytes (no char searchers, no memcmp calls, which WebAssembly does not inline).
 pub fn at<'a>(v: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.contains('~') {
+    let bytes = pointer.as_bytes();
+    if bytes.contains(&b'~') {
         return v.pointer(pointer);
     }
-    if pointer.is_empty() {
+    if bytes.is_empty() {
         return Some(v);
     }
-    let rest = pointer.strip_prefix('/')?;
+    if bytes[0] != b'/' {
+        return None;
+    }
     let mut cur = v;
-    for token in rest.split('/') {
+    let mut start = 1;
+    loop {
+        let end = bytes[start..].iter().position(|&b| b == b'/').map_or(bytes.len(), |p| start + p);
+        let token = &bytes[start..end];
         cur = match cur {
             Value::Object(m) => field(m, token)?,
             Value::Array(a) => {
-                if token.len() > 1 && token.starts_with('0') || token.starts_with('+') {
+                if token.len() > 1 && token[0] == b'0' || token.first() == Some(&b'+') {
                     return None;
                 }
-                a.get(token.parse::<usize>().ok()?)?
+                a.get(pointer[start..end].parse::<usize>().ok()?)?
             }
             _ => return None,
         };
+        if end == bytes.len() {
+            return Some(cur);
+        }
+        start = end + 1;
     }
-    Some(cur)
 }
 
 /// A field of a JSON object. Objects are small (a pod's `status` has a handful of keys):
-/// comparing the few keys beats hashing the name (SipHash) to probe the map, and printing a
-/// thousand pods looks up tens of thousands of fields.
-fn field<'a>(m: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+/// comparing the few keys beats hashing the name (SipHash) to probe the map.
+fn field<'a>(m: &'a serde_json::Map<String, Value>, key: &[u8]) -> Option<&'a Value> {
     if m.len() <= 12 {
-        // the first byte tells most keys apart without a call to memcmp
-        let first = key.as_bytes().first();
-        m.iter().find(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key).map(|(_, v)| v)
+        m.iter().find(|(k, _)| same(k.as_bytes(), key)).map(|(_, v)| v)
     } else {
-        m.get(key)
+        // a slice of a &str cut at ASCII bytes is valid UTF-8
+        m.get(std::str::from_utf8(key).ok()?)
     }
+}
+
+/// Short byte strings compared in a loop the compiler inlines (keys differ early).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 pub fn name(v: &Value) -> &str {

@@ -26,3 +26,22 @@ pub fn memory_bytes() -> f64 {
     #[cfg(not(target_arch = "wasm32"))]
     0.0
 }
+
+/// Console latency in WebAssembly without the page: runs `setup` (console lines) on the
+/// default cluster, then `command` `reps` times, and returns the median in ms and the output's
+/// line count.
+#[wasm_bindgen]
+pub fn bench_console(setup: &str, command: &str, reps: u32) -> String {
+    let mut console = kubesim::session::Session::new(1, kubesim::sim::EPOCH).start();
+    console.type_text(setup);
+    let mut times = vec![];
+    let mut lines = 0;
+    for _ in 0..reps.max(1) {
+        let t = now();
+        let outs = console.type_text(command);
+        times.push(now() - t);
+        lines = outs.iter().map(|o| o.text.lines().count()).sum();
+    }
+    times.sort_by(f64::total_cmp);
+    format!("console \"{}\": median {:.2} ms over {} runs ({} lines)\n", command, times[times.len() / 2], times.len(), lines)
+}
