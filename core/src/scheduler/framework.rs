@@ -287,10 +287,39 @@ fn pre_filter(prof: &Profile, cache: &Cache, pod: &PodInfo) -> State {
     }
 }
 
-/// PreFilter + Filter of one pod on one (possibly hypothetical) node, for preemption.
-pub fn filter_one(prof: &Profile, cache: &Cache, pod: &PodInfo, n: &NodeInfo) -> Result<(), Status> {
-    let st = pre_filter(prof, cache, pod);
-    filter_node(prof, &st, cache, pod, n, None)
+/// Preemption's trials on one node (SelectVictimsOnNode): PreFilter once, then the pods taken
+/// off or put back are told to the plugins with cluster-wide state (PodTopologySpread's
+/// domain counts, InterPodAffinity's topology counts), as upstream's
+/// RunPreFilterExtensionRemovePod / AddPod do, and Filter runs on the trial node.
+pub struct Trial {
+    st: State,
+}
+
+impl Trial {
+    pub fn new(prof: &Profile, cache: &Cache, pod: &PodInfo) -> Trial {
+        Trial { st: pre_filter(prof, cache, pod) }
+    }
+
+    pub fn remove_pod(&mut self, cache: &Cache, pod: &PodInfo, gone: &PodInfo, n: &NodeInfo) {
+        self.update(cache, pod, gone, n, -1);
+    }
+
+    pub fn add_pod(&mut self, cache: &Cache, pod: &PodInfo, back: &PodInfo, n: &NodeInfo) {
+        self.update(cache, pod, back, n, 1);
+    }
+
+    fn update(&mut self, cache: &Cache, pod: &PodInfo, other: &PodInfo, n: &NodeInfo, delta: i64) {
+        if let Some(s) = self.st.spread_filter.as_mut() {
+            s.update_with_pod(pod, other, n, delta);
+        }
+        if let Some(s) = self.st.affinity_filter.as_mut() {
+            s.update_with_pod(cache, pod, other, n, delta);
+        }
+    }
+
+    pub fn filter(&self, prof: &Profile, cache: &Cache, pod: &PodInfo, n: &NodeInfo) -> Result<(), Status> {
+        filter_node(prof, &self.st, cache, pod, n, None)
+    }
 }
 
 /// One scheduling cycle for `pod` over the cache. `start` is nextStartNodeIndex; with `rec`,

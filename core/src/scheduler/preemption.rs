@@ -40,12 +40,6 @@ struct Candidate {
     pdb_violations: usize,
 }
 
-/// Whether the pod fits the node with these pods on it (every Filter plugin; cluster-wide
-/// plugin state comes from the cache as is — upstream adjusts it pod by pod).
-fn fits(profile: &Profile, cache: &Cache, pod: &PodInfo, n: &NodeInfo) -> Result<(), Status> {
-    framework::filter_one(profile, cache, pod, n)
-}
-
 /// PDBs that would be violated by evicting `p` (disruptionsAllowed exhausted).
 fn violates_pdb(cache: &Cache, p: &PodInfo, budgets: &mut Vec<(String, String, i64)>) -> bool {
     let mut violated = false;
@@ -63,17 +57,23 @@ fn violates_pdb(cache: &Cache, p: &PodInfo, budgets: &mut Vec<(String, String, i
     violated
 }
 
-/// SelectVictimsOnNode.
+/// SelectVictimsOnNode: every lower-priority pod off the node; if the preemptor then fits,
+/// pods are put back one by one (PDB-violating ones first, then the rest, most important
+/// first) and stay unless the preemptor no longer fits. Each removal and return is told to the
+/// plugins with cluster-wide state (framework::Trial), so a victim that counted against a
+/// topology spread or an anti-affinity stops counting when it goes.
 fn select_victims(profile: &Profile, cache: &Cache, pod: &PodInfo, n: &NodeInfo) -> Result<(Vec<Arc<PodInfo>>, usize), Status> {
     let mut lower: Vec<Arc<PodInfo>> = n.pods.iter().filter(|p| p.priority < pod.priority).cloned().collect();
     if lower.is_empty() {
         return Err(Status::unresolvable("DefaultPreemption", NO_VICTIMS));
     }
+    let mut state = framework::Trial::new(profile, cache, pod);
     let mut trial = n.clone();
     for p in &lower {
         trial.remove_pod(&p.namespace, &p.name);
+        state.remove_pod(cache, pod, p, &trial);
     }
-    fits(profile, cache, pod, &trial)?;
+    state.filter(profile, cache, pod, &trial)?;
     // most important first: higher priority, then the earlier started
     lower.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.created.cmp(&b.created)));
     let mut budgets: Vec<(String, String, i64)> = cache.pdbs.iter().map(|((ns, name), (_, allowed))| (ns.clone(), name.clone(), *allowed)).collect();
@@ -83,8 +83,10 @@ fn select_victims(profile: &Profile, cache: &Cache, pod: &PodInfo, n: &NodeInfo)
     for (group, is_violating) in [(violating, true), (safe, false)] {
         for p in group {
             trial.add_pod(p.clone());
-            if fits(profile, cache, pod, &trial).is_err() {
+            state.add_pod(cache, pod, &p, &trial);
+            if state.filter(profile, cache, pod, &trial).is_err() {
                 trial.remove_pod(&p.namespace, &p.name);
+                state.remove_pod(cache, pod, &p, &trial);
                 if is_violating {
                     violations += 1;
                 }
@@ -183,6 +185,47 @@ mod tests {
         // equal priority is not lower: nothing to preempt
         let peer = PodInfo::from_json(&json!({"metadata": {"name": "q", "namespace": "default"}, "spec": {"priority": 1, "containers": [{"resources": {"requests": {"cpu": "1"}}}]}}));
         assert_eq!(select_victims(&prof, &c, &peer, c.node("n1").unwrap()).unwrap_err().reasons, vec![NO_VICTIMS.to_string()]);
+    }
+
+    // After default_preemption_test.go TestDryRunPreemption "preemption to resolve pod
+    // topology spread filter failure": the victims' leaving lowers their zone's count, so a
+    // node the spread ruled out becomes a candidate; each reprieved pod counts again.
+    #[test]
+    fn victims_that_count_against_a_topology_spread_stop_counting() {
+        let zone = |name: &str, z: &str, cordoned: bool| {
+            json!({"kind": "Node", "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, "topology.kubernetes.io/zone": z}},
+                   "spec": {"unschedulable": cordoned}, "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}})
+        };
+        let web = |name: &str, created: &str| {
+            json!({"kind": "Pod", "metadata": {"name": name, "namespace": "default", "creationTimestamp": created, "labels": {"app": "web"}},
+                   "spec": {"nodeName": "a", "priority": 1, "containers": [{"resources": {"requests": {"cpu": "100m"}}}]}})
+        };
+        let c = cache(vec![zone("a", "za", false), zone("b", "zb", true), web("s1", "2026-01-01T00:00:01Z"), web("s2", "2026-01-01T00:00:02Z")]);
+        let preemptor = PodInfo::from_json(&json!({"metadata": {"name": "p", "namespace": "default", "labels": {"app": "web"}}, "spec": {"priority": 10,
+            "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"app": "web"}}}],
+            "containers": [{"resources": {"requests": {"cpu": "100m"}}}]}}));
+        let prof = Profile::default_profile("default-scheduler");
+        // as it is, zone za holds 2 and zb 0: 2 + 1 - 0 > maxSkew 1
+        let (victims, _) = select_victims(&prof, &c, &preemptor, c.node("a").unwrap()).expect("a candidate once s1 and s2 are gone");
+        // with either one back, za would hold 1: 1 + 1 - 0 > 1 again, so both go
+        assert_eq!(victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), vec!["s1", "s2"]);
+    }
+
+    // After TestDryRunPreemption's inter-pod anti-affinity cases: a victim the preemptor's
+    // required anti-affinity rejects stops counting once it is taken off the node.
+    #[test]
+    fn a_victim_the_preemptor_is_anti_affine_to_stops_counting() {
+        let c = cache(vec![
+            json!({"kind": "Node", "metadata": {"name": "a", "labels": {"kubernetes.io/hostname": "a"}}, "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}),
+            json!({"kind": "Pod", "metadata": {"name": "db", "namespace": "default", "labels": {"app": "db"}}, "spec": {"nodeName": "a", "priority": 1, "containers": [{}]}}),
+            json!({"kind": "Pod", "metadata": {"name": "cache", "namespace": "default", "labels": {"app": "cache"}}, "spec": {"nodeName": "a", "priority": 1, "containers": [{}]}}),
+        ]);
+        let preemptor = PodInfo::from_json(&json!({"metadata": {"name": "p", "namespace": "default"}, "spec": {"priority": 10, "containers": [{}],
+            "affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{"topologyKey": "kubernetes.io/hostname", "labelSelector": {"matchLabels": {"app": "db"}}}]}}}}));
+        let prof = Profile::default_profile("default-scheduler");
+        let (victims, _) = select_victims(&prof, &c, &preemptor, c.node("a").unwrap()).expect("a candidate once db is gone");
+        // "cache" does not bother the preemptor: reprieved
+        assert_eq!(victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), vec!["db"]);
     }
 
     // After TestSelectBestCandidate: fewer PDB violations, then the lowest highest-victim

@@ -89,6 +89,41 @@ pub fn pre_filter(cache: &Cache, pod: &PodInfo) -> Option<PreFilterState> {
     Some(s)
 }
 
+impl PreFilterState {
+    /// PreFilterExtensions AddPod (delta 1) / RemovePod (delta -1), as preemption calls them
+    /// while it tries victims on a node (upstream's preFilterState.updateWithPod): the three
+    /// counts change as if `existing` joined or left node `n`; emptied pairs are dropped.
+    pub fn update_with_pod(&mut self, cache: &Cache, preemptor: &PodInfo, existing: &PodInfo, n: &NodeInfo, delta: i64) {
+        let labels = &n.node.labels;
+        let bump = |m: &mut TopologyCounts, key: &str| {
+            if let Some(v) = labels.get(key) {
+                let pair = (key.to_string(), v.clone());
+                let c = m.entry(pair.clone()).or_insert(0);
+                *c += delta;
+                if *c == 0 {
+                    m.remove(&pair);
+                }
+            }
+        };
+        let incoming_ns = ns_labels(cache, &preemptor.namespace);
+        for t in &existing.required_anti_affinity {
+            if t.matches(preemptor, incoming_ns) {
+                bump(&mut self.existing_anti, &t.topology_key);
+            }
+        }
+        if matches_all(&preemptor.required_affinity, existing, cache) {
+            for t in &preemptor.required_affinity {
+                bump(&mut self.affinity, &t.topology_key);
+            }
+        }
+        for t in &preemptor.required_anti_affinity {
+            if t.matches(existing, ns_labels(cache, &existing.namespace)) {
+                bump(&mut self.anti, &t.topology_key);
+            }
+        }
+    }
+}
+
 fn count(m: &TopologyCounts, key: &str, value: &str) -> i64 {
     // HashMap lookups need owned keys; the maps are small
     m.get(&(key.to_string(), value.to_string())).copied().unwrap_or(0)

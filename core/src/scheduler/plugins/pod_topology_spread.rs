@@ -129,6 +129,25 @@ pub fn pre_filter(args: &Args, cache: &Cache, pod: &PodInfo) -> Option<PreFilter
     Some(PreFilterState { constraints: cs, counts, min })
 }
 
+impl PreFilterState {
+    /// PreFilterExtensions AddPod (delta 1) / RemovePod (delta -1), as preemption calls them
+    /// while it tries victims on a node (upstream's preFilterState.updateWithPod): a matching
+    /// pod of the preemptor's namespace changes its domain's count, and the minimum follows.
+    pub fn update_with_pod(&mut self, preemptor: &PodInfo, updated: &PodInfo, n: &NodeInfo, delta: i64) {
+        if updated.namespace != preemptor.namespace || !has_all_keys(n, &self.constraints) {
+            return;
+        }
+        for (i, c) in self.constraints.iter().enumerate() {
+            if c.selector.is_empty() || c.selector.matches_nothing || !c.selector.matches(&updated.labels) || !included(c, preemptor, n) {
+                continue;
+            }
+            let v = n.node.labels.get(&c.topology_key).cloned().unwrap_or_default();
+            *self.counts[i].entry(v).or_insert(0) += delta;
+            self.min[i] = if (self.counts[i].len() as i64) < c.min_domains { 0 } else { self.counts[i].values().copied().min().unwrap_or(0) };
+        }
+    }
+}
+
 pub fn filter(s: &PreFilterState, pod: &PodInfo, n: &NodeInfo) -> FilterResult {
     for (i, c) in s.constraints.iter().enumerate() {
         let Some(v) = n.node.labels.get(&c.topology_key) else {
