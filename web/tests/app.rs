@@ -15,6 +15,16 @@ fn mount() -> web_sys::HtmlElement {
     host
 }
 
+/// Types a command at the console's prompt and presses Enter, as a learner does.
+fn type_command(host: &web_sys::HtmlElement, text: &str) {
+    let input: web_sys::HtmlInputElement = host.query_selector("#console-input").unwrap().unwrap().unchecked_into();
+    input.set_value(text);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    input.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn lists_the_default_cluster() {
     let host = mount();
@@ -30,12 +40,7 @@ async fn lists_the_default_cluster() {
 async fn console_runs_kubectl() {
     let host = mount();
     leptos::task::tick().await;
-    let input: web_sys::HtmlInputElement = host.query_selector("#console-input").unwrap().unwrap().unchecked_into();
-    input.set_value("kubectl run probe --image=busybox -- sleep 3600");
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("Enter");
-    input.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    type_command(&host, "kubectl run probe --image=busybox -- sleep 3600");
     leptos::task::tick().await;
     let text = host.query_selector("#scrollback").unwrap().unwrap().text_content().unwrap_or_default();
     assert!(text.contains("pod/probe created"), "{text}");
@@ -130,12 +135,7 @@ async fn a_long_output_reads_as_printed() {
     kubesim_web::storage::forget_session();
     let host = mount();
     leptos::task::tick().await;
-    let input: web_sys::HtmlInputElement = host.query_selector("#console-input").unwrap().unwrap().unchecked_into();
-    input.set_value("cat /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/manifests/etcd.yaml");
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("Enter");
-    input.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    type_command(&host, "cat /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/manifests/etcd.yaml");
     leptos::task::tick().await;
     let outs = host.query_selector_all("#scrollback .entry .out").unwrap();
     let out: web_sys::HtmlElement = outs.item(outs.length() - 1).unwrap().unchecked_into();
