@@ -356,47 +356,38 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
     }
     let rows = shapes.shapes.entry(shape.clone()).or_insert_with(|| ShapeRows { ver: vec![u32::MAX; n], fit: vec![0; n], score: vec![0; n] });
     let fails: Vec<bool> = verdicts.iter().map(|v| v.fail.is_some()).collect();
+    let fail_mask: Vec<u8> = fails.iter().map(|&f| u8::from(f)).collect();
     let nc = t.classes.len();
     // per class: the best dynamic score among its feasible nodes, and those nodes in scan
     // order (the final total is that plus the class's static score, so only they can win)
     let mut cls_max = vec![i64::MIN; nc];
     let mut cls_ties = vec![0u32; nc];
     let mut found: usize = 0;
-    let mut first: usize = 0;
-    let mut i = start % n;
-    for _ in 0..n {
-        if found >= want {
-            break;
+    let s0 = start % n;
+    // the scan from nextStartNodeIndex round to it, stopping once `want` nodes are feasible;
+    // without branches on the node's verdict (classes alternate unpredictably node to node)
+    for (lo, hi) in [(s0, n), (0, s0)] {
+        for here in lo..hi {
+            if found >= want {
+                break;
+            }
+            out.processed += 1;
+            if rows.ver[here] != t.ver[here] {
+                let (bits, score) = shape.node(t, here);
+                rows.fit[here] = bits;
+                rows.score[here] = score;
+                rows.ver[here] = t.ver[here];
+            }
+            let c = t.class[here] as usize;
+            let ok = (fail_mask[c] | rows.fit[here]) == 0;
+            let (d, m) = (rows.score[here], cls_max[c]);
+            let higher = ok & (d > m);
+            cls_ties[c] = if higher { 1 } else { cls_ties[c] + u32::from(ok & (d == m)) };
+            cls_max[c] = if higher { d } else { m };
+            found += usize::from(ok);
         }
-        let here = i;
-        i = if i + 1 == n { 0 } else { i + 1 };
-        out.processed += 1;
-        let c = t.class[here] as usize;
-        if fails[c] {
-            continue;
-        }
-        if rows.ver[here] != t.ver[here] {
-            let (bits, score) = shape.node(t, here);
-            rows.fit[here] = bits;
-            rows.score[here] = score;
-            rows.ver[here] = t.ver[here];
-        }
-        if rows.fit[here] != 0 {
-            continue;
-        }
-        if found == 0 {
-            first = here;
-        }
-        let d = rows.score[here];
-        if d > cls_max[c] {
-            cls_max[c] = d;
-            cls_ties[c] = 0;
-        }
-        if d == cls_max[c] {
-            cls_ties[c] += 1;
-        }
-        found += 1;
     }
+    let feasible = |here: usize| (fail_mask[t.class[here] as usize] | rows.fit[here]) == 0;
     if found == 0 {
         // nothing fits: every node was looked at; now their statuses are worth building
         failed.clear();
@@ -423,7 +414,8 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
         return out;
     }
     if found == 1 {
-        out.picked = Some(first);
+        // the one feasible node, in scan order
+        out.picked = (s0..n).chain(0..s0).take(out.processed).find(|&here| feasible(here));
         return out;
     }
     // NormalizeScore of the class-level plugins over the classes of the feasible nodes
@@ -448,12 +440,9 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
     // the r-th top-scoring node in scan order (selectHost's uniform pick), found by scanning
     // the same nodes again rather than collecting every tie
     let mut r = rng.below(ties.max(1));
-    let mut i = start % n;
-    for _ in 0..out.processed {
-        let here = i;
-        i = if i + 1 == n { 0 } else { i + 1 };
+    for here in (s0..n).chain(0..s0).take(out.processed) {
         let c = t.class[here] as usize;
-        if fails[c] || !winning[c] || rows.fit[here] != 0 || rows.score[here] != cls_max[c] {
+        if !winning[c] || rows.score[here] != cls_max[c] || !feasible(here) {
             continue;
         }
         if r == 0 {
