@@ -52,9 +52,11 @@ pub struct NodeTable {
     req_mem: Vec<i64>,
     nz_cpu: Vec<i64>,
     nz_mem: Vec<i64>,
-    /// bumped whenever a row changes, so per-shape results know what to recompute
-    ver: Vec<u32>,
-    /// bumped when rows move (a node added or removed): cached shapes start over
+    /// the rows changed since the epoch began, in order: each cached shape recomputes the ones
+    /// it has not seen (no per-node version check in the scan)
+    changed: Vec<u32>,
+    /// bumped when rows move (a node added or removed) or the log grows long: cached shapes
+    /// start over
     epoch: u64,
     /// one representative node spec per class
     classes: Vec<Arc<NodeSpec>>,
@@ -76,8 +78,7 @@ impl NodeTable {
     pub fn insert(&mut self, at: usize, n: &NodeInfo) {
         let c = self.class_of(&n.node);
         self.class.insert(at, c);
-        self.ver.insert(at, 0);
-        self.epoch = next_epoch();
+        self.new_epoch();
         for v in [&mut self.alloc_cpu, &mut self.alloc_mem, &mut self.allowed_pods, &mut self.pods, &mut self.req_cpu, &mut self.req_mem, &mut self.nz_cpu, &mut self.nz_mem] {
             v.insert(at, 0);
         }
@@ -86,8 +87,7 @@ impl NodeTable {
 
     pub fn remove(&mut self, at: usize) {
         self.class.remove(at);
-        self.ver.remove(at);
-        self.epoch = next_epoch();
+        self.new_epoch();
         for v in [&mut self.alloc_cpu, &mut self.alloc_mem, &mut self.allowed_pods, &mut self.pods, &mut self.req_cpu, &mut self.req_mem, &mut self.nz_cpu, &mut self.nz_mem] {
             v.remove(at);
         }
@@ -101,7 +101,10 @@ impl NodeTable {
 
     /// After pods were added to or removed from the node.
     pub fn refresh(&mut self, at: usize, n: &NodeInfo) {
-        self.ver[at] = self.ver[at].wrapping_add(1);
+        if self.changed.len() > 4 * self.class.len() + 64 {
+            self.new_epoch();
+        }
+        self.changed.push(at as u32);
         self.alloc_cpu[at] = n.node.allocatable.milli_cpu;
         self.alloc_mem[at] = n.node.allocatable.memory;
         self.allowed_pods[at] = n.node.allowed_pods;
@@ -110,6 +113,13 @@ impl NodeTable {
         self.req_mem[at] = n.requested.memory;
         self.nz_cpu[at] = n.non_zero_requested.milli_cpu;
         self.nz_mem[at] = n.non_zero_requested.memory;
+    }
+}
+
+impl NodeTable {
+    fn new_epoch(&mut self) {
+        self.epoch = next_epoch();
+        self.changed.clear();
     }
 }
 
@@ -178,12 +188,40 @@ pub struct ShapeCache {
 }
 
 struct ShapeRows {
-    ver: Vec<u32>,
+    /// how much of the table's change log these rows include
+    applied: usize,
     fit: Vec<u8>,
+    /// the weighted Fit + Balanced score; INFEASIBLE where Fit's Filter failed
     score: Vec<i64>,
 }
 
-/// How many shapes are kept before starting over (each costs ~13 bytes per node).
+const INFEASIBLE: i64 = i64::MIN;
+
+impl ShapeRows {
+    fn new(shape: &Shape, t: &NodeTable, n: usize) -> ShapeRows {
+        let mut rows = ShapeRows { applied: t.changed.len(), fit: vec![0; n], score: vec![0; n] };
+        for i in 0..n {
+            rows.set(shape, t, i);
+        }
+        rows
+    }
+
+    fn set(&mut self, shape: &Shape, t: &NodeTable, i: usize) {
+        let (bits, score) = shape.node(t, i);
+        self.fit[i] = bits;
+        self.score[i] = if bits == 0 { score } else { INFEASIBLE };
+    }
+
+    /// Brings the rows up to date with the nodes changed since they were computed.
+    fn catch_up(&mut self, shape: &Shape, t: &NodeTable) {
+        for k in self.applied..t.changed.len() {
+            self.set(shape, t, t.changed[k] as usize);
+        }
+        self.applied = t.changed.len();
+    }
+}
+
+/// How many shapes are kept before starting over (each costs 9 bytes per node).
 const MAX_SHAPES: usize = 64;
 
 impl Shape {
@@ -354,7 +392,8 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
         shapes.shapes.clear();
         shapes.epoch = t.epoch;
     }
-    let rows = shapes.shapes.entry(shape.clone()).or_insert_with(|| ShapeRows { ver: vec![u32::MAX; n], fit: vec![0; n], score: vec![0; n] });
+    let rows = shapes.shapes.entry(shape.clone()).or_insert_with(|| ShapeRows::new(&shape, t, n));
+    rows.catch_up(&shape, t);
     let fails: Vec<bool> = verdicts.iter().map(|v| v.fail.is_some()).collect();
     let fail_mask: Vec<u8> = fails.iter().map(|&f| u8::from(f)).collect();
     let nc = t.classes.len();
@@ -372,22 +411,17 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
                 break;
             }
             out.processed += 1;
-            if rows.ver[here] != t.ver[here] {
-                let (bits, score) = shape.node(t, here);
-                rows.fit[here] = bits;
-                rows.score[here] = score;
-                rows.ver[here] = t.ver[here];
-            }
             let c = t.class[here] as usize;
-            let ok = (fail_mask[c] | rows.fit[here]) == 0;
-            let (d, m) = (rows.score[here], cls_max[c]);
+            let d = rows.score[here];
+            let ok = (fail_mask[c] == 0) & (d != INFEASIBLE);
+            let m = cls_max[c];
             let higher = ok & (d > m);
             cls_ties[c] = if higher { 1 } else { cls_ties[c] + u32::from(ok & (d == m)) };
             cls_max[c] = if higher { d } else { m };
             found += usize::from(ok);
         }
     }
-    let feasible = |here: usize| (fail_mask[t.class[here] as usize] | rows.fit[here]) == 0;
+    let feasible = |here: usize| fail_mask[t.class[here] as usize] == 0 && rows.score[here] != INFEASIBLE;
     if found == 0 {
         // nothing fits: every node was looked at; now their statuses are worth building
         failed.clear();
