@@ -95,7 +95,12 @@ impl NodeTable {
 
     /// After the node's spec changed.
     pub fn respec(&mut self, at: usize, n: &NodeInfo) {
-        self.class[at] = self.class_of(&n.node);
+        let c = self.class_of(&n.node);
+        if c != self.class[at] {
+            // cached shapes group nodes by class
+            self.class[at] = c;
+            self.new_epoch();
+        }
         self.refresh(at, n);
     }
 
@@ -193,15 +198,81 @@ struct ShapeRows {
     fit: Vec<u8>,
     /// the weighted Fit + Balanced score; INFEASIBLE where Fit's Filter failed
     score: Vec<i64>,
+    /// per class, kept as rows change: when every node is looked at (small clusters,
+    /// percentageOfNodesToScore 100) a cycle reads these instead of scanning the nodes
+    classes: Vec<ClassRows>,
+}
+
+/// One class's nodes under one shape: how many pass Fit, the best score and which nodes have it.
+#[derive(Default)]
+struct ClassRows {
+    members: Vec<u32>,
+    feasible: u32,
+    max: i64,
+    /// ascending node indices
+    at_max: Vec<u32>,
+}
+
+impl ClassRows {
+    /// Recomputes the best score and its nodes from the members.
+    fn rescan(&mut self, score: &[i64]) {
+        self.max = INFEASIBLE;
+        self.at_max.clear();
+        for &i in &self.members {
+            let d = score[i as usize];
+            if d == INFEASIBLE || d < self.max {
+                continue;
+            }
+            if d > self.max {
+                self.max = d;
+                self.at_max.clear();
+            }
+            self.at_max.push(i);
+        }
+    }
+
+    /// Node `i`'s score went from `old` to `new`.
+    fn update(&mut self, i: u32, old: i64, new: i64, score: &[i64]) {
+        if old == new {
+            return;
+        }
+        self.feasible = self.feasible + u32::from(new != INFEASIBLE) - u32::from(old != INFEASIBLE);
+        if old != INFEASIBLE && old == self.max {
+            if let Ok(k) = self.at_max.binary_search(&i) {
+                self.at_max.remove(k);
+            }
+            if self.at_max.is_empty() {
+                self.rescan(score);
+                return;
+            }
+        }
+        if new == INFEASIBLE || new < self.max {
+            return;
+        }
+        if new > self.max {
+            self.max = new;
+            self.at_max.clear();
+        }
+        if let Err(k) = self.at_max.binary_search(&i) {
+            self.at_max.insert(k, i);
+        }
+    }
 }
 
 const INFEASIBLE: i64 = i64::MIN;
 
 impl ShapeRows {
     fn new(shape: &Shape, t: &NodeTable, n: usize) -> ShapeRows {
-        let mut rows = ShapeRows { applied: t.changed.len(), fit: vec![0; n], score: vec![0; n] };
+        let mut rows = ShapeRows { applied: t.changed.len(), fit: vec![0; n], score: vec![0; n], classes: vec![] };
+        rows.classes.resize_with(t.classes.len(), ClassRows::default);
         for i in 0..n {
             rows.set(shape, t, i);
+            let c = &mut rows.classes[t.class[i] as usize];
+            c.members.push(i as u32);
+            c.feasible += u32::from(rows.score[i] != INFEASIBLE);
+        }
+        for c in &mut rows.classes {
+            c.rescan(&rows.score);
         }
         rows
     }
@@ -215,7 +286,10 @@ impl ShapeRows {
     /// Brings the rows up to date with the nodes changed since they were computed.
     fn catch_up(&mut self, shape: &Shape, t: &NodeTable) {
         for k in self.applied..t.changed.len() {
-            self.set(shape, t, t.changed[k] as usize);
+            let i = t.changed[k] as usize;
+            let old = self.score[i];
+            self.set(shape, t, i);
+            self.classes[t.class[i] as usize].update(i as u32, old, self.score[i], &self.score);
         }
         self.applied = t.changed.len();
     }
@@ -403,9 +477,21 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
     let mut cls_ties = vec![0u32; nc];
     let mut found: usize = 0;
     let s0 = start % n;
-    // the scan from nextStartNodeIndex round to it, stopping once `want` nodes are feasible;
-    // without branches on the node's verdict (classes alternate unpredictably node to node)
-    for (lo, hi) in [(s0, n), (0, s0)] {
+    let every_node = want >= n;
+    if every_node {
+        // every node is looked at: the classes' running aggregates say it all
+        out.processed = n;
+        for (c, agg) in rows.classes.iter().enumerate() {
+            if fail_mask[c] == 0 && agg.feasible > 0 {
+                found += agg.feasible as usize;
+                cls_max[c] = agg.max;
+                cls_ties[c] = agg.at_max.len() as u32;
+            }
+        }
+    }
+    // otherwise the scan from nextStartNodeIndex round to it, stopping once `want` nodes are
+    // feasible; without branches on the node's verdict (classes alternate unpredictably)
+    for (lo, hi) in if every_node { [(0, 0), (0, 0)] } else { [(s0, n), (0, s0)] } {
         for here in lo..hi {
             if found >= want {
                 break;
@@ -474,6 +560,17 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
     // the r-th top-scoring node in scan order (selectHost's uniform pick), found by scanning
     // the same nodes again rather than collecting every tie
     let mut r = rng.below(ties.max(1));
+    if every_node {
+        // the r-th of the winning classes' best nodes in scan order (from s0 round)
+        let rot = |i: u32| (i as usize + n - s0) % n;
+        let mut tied: Vec<u32> = (0..nc).filter(|&c| winning[c]).flat_map(|c| rows.classes[c].at_max.iter().copied()).collect();
+        let r = (r as usize).min(tied.len().saturating_sub(1));
+        if !tied.is_empty() {
+            tied.select_nth_unstable_by_key(r, |&i| rot(i));
+            out.picked = Some(tied[r] as usize);
+        }
+        return out;
+    }
     for here in (s0..n).chain(0..s0).take(out.processed) {
         let c = t.class[here] as usize;
         if !winning[c] || rows.score[here] != cls_max[c] || !feasible(here) {
@@ -543,7 +640,7 @@ mod tests {
         let mut shapes = ShapeCache::default();
         for case in 0..300 {
             let (nodes, pods) = (1 + rng.below(130) as usize, rng.below(200) as usize);
-            let c = random_cluster(&mut rng, nodes, pods);
+            let mut c = random_cluster(&mut rng, nodes, pods);
             let mut prof = Profile::default_profile("default-scheduler");
             if case % 3 == 0 {
                 prof.percentage_of_nodes_to_score = Some(100);
@@ -551,7 +648,8 @@ mod tests {
             if case % 5 == 0 {
                 prof.fit.strategy = Strategy::MostAllocated;
             }
-            for _ in 0..5 {
+            // pods bound one after another: the cached per-shape rows follow the changes
+            for k in 0..12 {
                 let pod = random_pod(&mut rng);
                 let start = rng.below(200) as usize;
                 let seed = rng.next_u64();
@@ -562,6 +660,12 @@ mod tests {
                 if slow.picked.is_none() {
                     let msg = |r: &CycleResult| framework::fit_error(c.nodes.len(), &r.failures, None);
                     assert_eq!(msg(&fast), msg(&slow), "case {}", case);
+                }
+                if let Some(n) = slow.picked {
+                    let node = c.nodes[n].node.name.clone();
+                    let (cpu, mem) = (pod.requests.milli_cpu, pod.requests.memory);
+                    put(&mut c, json!({"kind": "Pod", "metadata": {"name": format!("b{}", k), "namespace": "default"},
+                        "spec": {"nodeName": node, "containers": [{"image": "nginx:1.27", "resources": {"requests": {"cpu": format!("{}m", cpu), "memory": mem.to_string()}}}]}}));
                 }
             }
         }
