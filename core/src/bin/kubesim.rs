@@ -14,7 +14,16 @@ use std::io::{BufRead, Write};
 
 const USAGE: &str = "usage: kubesim [--seed N] [--empty] [FILE]\n       kubesim lesson list\n       kubesim lesson check [FILE ...]\n       kubesim bench schedule --nodes N --pods P [--score-all] [--seed N]\n       kubesim bench soak --nodes N --hours H [--seed N]\n       kubesim --help";
 
+/// `mi_option_purge_delay` in mimalloc.h (v3's option enum; the Rust bindings lack the name).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() {
+    // mimalloc hands freed pages back to the OS after 10 ms and takes them back zero-filled;
+    // a simulation frees and allocates all the time, and zeroing fresh pages was 45–60% of
+    // `kubesim bench schedule` on this machine (page faults: 1,100 → 417; BENCHMARKS.md).
+    // The process keeps its peak memory instead.
+    // SAFETY: sets an option before any other thread exists; mimalloc reads it when it purges.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.first().map(String::as_str) == Some("bench") {
         return bench(&argv[1..]);
