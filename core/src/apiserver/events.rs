@@ -3,7 +3,7 @@
 
 use super::ApiServer;
 use crate::api::time::rfc3339;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 pub struct Source<'a> {
     pub component: &'a str,
@@ -33,35 +33,39 @@ impl ApiServer {
 
     /// Records an event about `obj` (fieldPath like `spec.containers{nginx}` or "").
     pub fn record_event(&mut self, obj: &Value, field_path: &str, typ: &str, reason: &str, message: &str, source: Source) {
-        let ns = match crate::api::namespace(obj) {
-            "" => "default",
-            ns => ns,
+        use crate::api::{at, str_at};
+        let obj_ns = crate::api::namespace(obj);
+        let ns = if obj_ns.is_empty() { "default" } else { obj_ns }.to_string();
+        let name = crate::api::name(obj);
+        let uid = str_at(obj, "/metadata/uid");
+        let kind = str_at(obj, "/kind");
+        // built field by field (no json! serialization, no null-stripping pass): every pod the
+        // scheduler binds records one
+        let mut involved = Map::with_capacity(7);
+        match obj.get("apiVersion") {
+            None => _ = involved.insert("apiVersion".into(), "v1".into()),
+            Some(Value::Null) => {}
+            Some(v) => _ = involved.insert("apiVersion".into(), v.clone()),
         }
-        .to_string();
-        let involved = json!({
-            "apiVersion": obj.get("apiVersion").cloned().unwrap_or(json!("v1")),
-            "kind": obj.get("kind").cloned().unwrap_or(Value::Null),
-            "name": crate::api::name(obj),
-            "namespace": if crate::api::namespace(obj).is_empty() { Value::Null } else { json!(crate::api::namespace(obj)) },
-            "uid": obj.pointer("/metadata/uid").cloned().unwrap_or(Value::Null),
-            "resourceVersion": obj.pointer("/metadata/resourceVersion").cloned().unwrap_or(Value::Null),
-            "fieldPath": if field_path.is_empty() { Value::Null } else { json!(field_path) },
-        });
-        let involved = strip_nulls(involved);
+        if let Some(k) = obj.get("kind").filter(|k| !k.is_null()) {
+            involved.insert("kind".into(), k.clone());
+        }
+        involved.insert("name".into(), name.into());
+        if !obj_ns.is_empty() {
+            involved.insert("namespace".into(), obj_ns.into());
+        }
+        for (field, pointer) in [("uid", "/metadata/uid"), ("resourceVersion", "/metadata/resourceVersion")] {
+            if let Some(v) = at(obj, pointer).filter(|v| !v.is_null()) {
+                involved.insert(field.into(), v.clone());
+            }
+        }
+        if !field_path.is_empty() {
+            involved.insert("fieldPath".into(), field_path.into());
+        }
         let now = rfc3339(self.now);
         // aggregate with an identical earlier event (looked up in an index: a cluster records
         // hundreds of thousands of events and scanning them per event is quadratic)
-        let agg = format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
-            ns,
-            involved.get("uid").and_then(Value::as_str).unwrap_or(""),
-            crate::api::name(obj),
-            involved.get("kind").and_then(Value::as_str).unwrap_or(""),
-            reason,
-            message,
-            source.component,
-            source.host.unwrap_or("")
-        );
+        let agg = [ns.as_str(), uid, name, kind, reason, message, source.component, source.host.unwrap_or("")].join("\u{0}");
         let events = crate::api::resources::by_kind("Event").expect("events are served");
         if let Some(key) = self.event_index.get(&agg).cloned() {
             if let Some(e) = self.store.get(&key).map(|e| e.value.clone()) {
@@ -76,37 +80,39 @@ impl ApiServer {
         self.event_seq += 1;
         // upstream names events <object>.<hex unix nanos>
         let nanos = (self.now as u128) * 1_000_000 + self.event_seq as u128;
-        let name = format!("{}.{:x}", crate::api::name(obj), nanos);
-        let mut src = json!({"component": source.component});
+        let event_name = format!("{}.{:x}", name, nanos);
+        let mut src = Map::with_capacity(2);
+        src.insert("component".into(), source.component.into());
         if let Some(h) = source.host {
-            src["host"] = json!(h);
+            src.insert("host".into(), h.into());
         }
-        let ev = json!({
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": {"name": name, "namespace": ns, "uid": self.rng.uuid(), "creationTimestamp": now},
-            "involvedObject": involved,
-            "reason": reason,
-            "message": message,
-            "source": src,
-            "firstTimestamp": now,
-            "lastTimestamp": now,
-            "count": 1,
-            "type": typ,
-            "eventTime": null,
-            "reportingComponent": source.component,
-            "reportingInstance": source.host.unwrap_or(""),
-        });
-        let key = events.key(&ns, &name);
-        if self.store.create(&key, ev).is_ok() {
+        let mut meta = Map::with_capacity(4);
+        meta.insert("name".into(), event_name.as_str().into());
+        meta.insert("namespace".into(), ns.as_str().into());
+        meta.insert("uid".into(), self.rng.uuid().into());
+        meta.insert("creationTimestamp".into(), now.as_str().into());
+        let mut ev = Map::with_capacity(15);
+        for (k, v) in [
+            ("apiVersion", Value::from("v1")),
+            ("kind", "Event".into()),
+            ("metadata", meta.into()),
+            ("involvedObject", involved.into()),
+            ("reason", reason.into()),
+            ("message", message.into()),
+            ("source", src.into()),
+            ("firstTimestamp", now.as_str().into()),
+            ("lastTimestamp", now.into()),
+            ("count", 1.into()),
+            ("type", typ.into()),
+            ("eventTime", Value::Null),
+            ("reportingComponent", source.component.into()),
+            ("reportingInstance", source.host.unwrap_or("").into()),
+        ] {
+            ev.insert(k.into(), v);
+        }
+        let key = events.key(&ns, &event_name);
+        if self.store.create(&key, ev.into()).is_ok() {
             self.event_index.insert(agg, key);
         }
-    }
-}
-
-fn strip_nulls(v: Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
-        other => other,
     }
 }
