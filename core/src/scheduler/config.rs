@@ -60,6 +60,22 @@ fn apply_point(set: Option<&Value>, filters: Option<&mut Vec<&'static str>>, sco
     Ok(())
 }
 
+/// Whether a plugin stays enabled at an extension point that has it by default (DefaultBinder
+/// at bind, PrioritySort at queueSort): disabled by name or by "*" in multiPoint or at the
+/// point itself, enabled again by name.
+fn stays(plugins: Option<&Value>, point: &str, plugin: &str) -> bool {
+    let mut on = true;
+    for set in [plugins.and_then(|x| x.get("multiPoint")), plugins.and_then(|x| x.get(point))].into_iter().flatten() {
+        if plugin_list(set, "disabled").iter().any(|(d, _)| d == "*" || d == plugin) {
+            on = false;
+        }
+        if plugin_list(set, "enabled").iter().any(|(e, _)| e == plugin) {
+            on = true;
+        }
+    }
+    on
+}
+
 fn profile(v: &Value, global_pct: Option<i64>) -> Result<Profile, String> {
     let name = v.get("schedulerName").and_then(Value::as_str).unwrap_or(super::DEFAULT_SCHEDULER);
     let mut p = Profile::default_profile(name);
@@ -199,6 +215,16 @@ pub fn parse(text: &str) -> Result<Vec<Profile>, String> {
     let mut out: Vec<Profile> = vec![];
     for (i, pv) in list.iter().enumerate() {
         let p = profile(pv, global).map_err(|e| format!("profiles[{}].{}", i, e))?;
+        // the framework's own checks when kube-scheduler builds the profile (NewFramework):
+        // kubesim's only binder and queue sort are DefaultBinder and PrioritySort
+        let plugins = pv.get("plugins");
+        let fail = |why: String| format!("initializing profiles: creating profile for scheduler name {}: {}", p.scheduler_name, why);
+        if !stays(plugins, "queueSort", "PrioritySort") {
+            return Err(fail(format!("only one queue sort plugin required for profile with scheduler name {:?}, but got 0", p.scheduler_name)));
+        }
+        if !stays(plugins, "bind", "DefaultBinder") {
+            return Err(fail(format!("at least one bind plugin is needed for profile with scheduler name {:?}", p.scheduler_name)));
+        }
         if out.iter().any(|o| o.scheduler_name == p.scheduler_name) {
             return Err(format!("profiles[{}].schedulerName: Duplicate value: {:?}", i, p.scheduler_name));
         }
@@ -260,5 +286,22 @@ profiles:
         let p = &parse(off).unwrap()[0];
         assert!(!p.filters.contains(&"TaintToleration"));
         assert!(!p.scores.iter().any(|(n, _)| *n == "TaintToleration"));
+    }
+
+    // framework.go NewFramework (TestNewFrameworkErrors "invalid framework configuration"): a
+    // profile without a bind plugin, or without its queue sort, does not start.
+    #[test]
+    fn a_profile_needs_a_binder_and_a_queue_sort() {
+        let head = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- schedulerName: my-scheduler\n  plugins:\n";
+        assert_eq!(
+            parse(&format!("{head}    bind:\n      disabled:\n      - name: DefaultBinder\n")).unwrap_err(),
+            "initializing profiles: creating profile for scheduler name my-scheduler: at least one bind plugin is needed for profile with scheduler name \"my-scheduler\""
+        );
+        assert!(parse(&format!("{head}    multiPoint:\n      disabled:\n      - name: '*'\n")).unwrap_err().contains("only one queue sort plugin required"));
+        // disabled everywhere, then enabled again at its point: fine
+        assert!(parse(&format!("{head}    multiPoint:\n      disabled:\n      - name: '*'\n    queueSort:\n      enabled:\n      - name: PrioritySort\n    bind:\n      enabled:\n      - name: DefaultBinder\n")).is_ok());
+        // the reserve, permit, preBind and postBind points take known names
+        assert!(parse(&format!("{head}    reserve:\n      disabled:\n      - name: VolumeBinding\n    preBind:\n      disabled:\n      - name: VolumeBinding\n")).is_ok());
+        assert_eq!(parse(&format!("{head}    permit:\n      enabled:\n      - name: MyPermit\n")).unwrap_err(), "profiles[0].plugin \"MyPermit\" does not exist");
     }
 }
