@@ -222,7 +222,7 @@ pub fn parse(text: &str) -> Result<Vec<Profile>, String> {
         if !stays(plugins, "queueSort", "PrioritySort") {
             return Err(fail(format!("only one queue sort plugin required for profile with scheduler name {:?}, but got 0", p.scheduler_name)));
         }
-        if !stays(plugins, "bind", "DefaultBinder") {
+        if !stays(plugins, "bind", super::plugins::default_binder::NAME) {
             return Err(fail(format!("at least one bind plugin is needed for profile with scheduler name {:?}", p.scheduler_name)));
         }
         if out.iter().any(|o| o.scheduler_name == p.scheduler_name) {

@@ -36,7 +36,7 @@ pub const KNOWN_PLUGINS: &[&str] = &[
     "DefaultPreemption",
     p::node_resources_balanced_allocation::NAME,
     p::image_locality::NAME,
-    "DefaultBinder",
+    p::default_binder::NAME,
     "DynamicResources",
 ];
 

@@ -255,7 +255,9 @@ impl Schedulers {
                 let node = self.cache.nodes[n].node.name.clone();
                 attempt.picked = Some(node.clone());
                 s.remember(key.clone(), attempt);
-                match api.bind(&key.0, &key.1, &node) {
+                // Bind (Reserve, Permit and PreBind have no plugin here: upstream's are
+                // VolumeBinding's, and kubesim has no volumes to bind)
+                match plugins::default_binder::bind(api, &key.0, &key.1, &node) {
                     Ok(bound) => {
                         s.queue.remove(&key);
                         let mut assumed = (*pod).clone();

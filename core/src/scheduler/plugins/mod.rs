@@ -2,6 +2,7 @@
 //! Each exposes the extension points it implements as plain functions over the typed
 //! PodInfo / NodeInfo; `framework.rs` calls them in the profile's order.
 
+pub mod default_binder;
 pub mod image_locality;
 pub mod inter_pod_affinity;
 pub mod node_affinity;
