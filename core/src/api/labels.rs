@@ -55,14 +55,11 @@ impl Selector {
     pub fn everything() -> Self {
         Selector::default()
     }
-    /// Whether this selector matches every object (no requirement): then no object's labels
-    /// need to be read.
-    pub fn is_everything(&self) -> bool {
-        self.reqs.is_empty() && !self.matches_nothing
-    }
     pub fn nothing() -> Self {
         Selector { reqs: vec![], matches_nothing: true }
     }
+    /// Whether this selector matches every object (no requirement): then no object's labels
+    /// need to be read.
     pub fn is_empty(&self) -> bool {
         self.reqs.is_empty() && !self.matches_nothing
     }

@@ -119,9 +119,7 @@ impl NodeTable {
         self.nz_cpu[at] = n.non_zero_requested.milli_cpu;
         self.nz_mem[at] = n.non_zero_requested.memory;
     }
-}
 
-impl NodeTable {
     fn new_epoch(&mut self) {
         self.epoch = next_epoch();
         self.changed.clear();
@@ -469,7 +467,6 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
     let rows = shapes.shapes.entry(shape.clone()).or_insert_with(|| ShapeRows::new(&shape, t, n));
     rows.catch_up(&shape, t);
     let fails: Vec<bool> = verdicts.iter().map(|v| v.fail.is_some()).collect();
-    let fail_mask: Vec<u8> = fails.iter().map(|&f| u8::from(f)).collect();
     let nc = t.classes.len();
     // per class: the best dynamic score among its feasible nodes, and those nodes in scan
     // order (the final total is that plus the class's static score, so only they can win)
@@ -482,24 +479,23 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
         // every node is looked at: the classes' running aggregates say it all
         out.processed = n;
         for (c, agg) in rows.classes.iter().enumerate() {
-            if fail_mask[c] == 0 && agg.feasible > 0 {
+            if !fails[c] && agg.feasible > 0 {
                 found += agg.feasible as usize;
                 cls_max[c] = agg.max;
                 cls_ties[c] = agg.at_max.len() as u32;
             }
         }
-    }
-    // otherwise the scan from nextStartNodeIndex round to it, stopping once `want` nodes are
-    // feasible; without branches on the node's verdict (classes alternate unpredictably)
-    for (lo, hi) in if every_node { [(0, 0), (0, 0)] } else { [(s0, n), (0, s0)] } {
-        for here in lo..hi {
+    } else {
+        // the scan from nextStartNodeIndex round to it, stopping once `want` nodes are
+        // feasible; without branches on the node's verdict (classes alternate unpredictably)
+        for here in [s0..n, 0..s0].into_iter().flatten() {
             if found >= want {
                 break;
             }
             out.processed += 1;
             let c = t.class[here] as usize;
             let d = rows.score[here];
-            let ok = (fail_mask[c] == 0) & (d != INFEASIBLE);
+            let ok = !fails[c] & (d != INFEASIBLE);
             let m = cls_max[c];
             let higher = ok & (d > m);
             cls_ties[c] = if higher { 1 } else { cls_ties[c] + u32::from(ok & (d == m)) };
@@ -507,7 +503,7 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
             found += usize::from(ok);
         }
     }
-    let feasible = |here: usize| fail_mask[t.class[here] as usize] == 0 && rows.score[here] != INFEASIBLE;
+    let feasible = |here: usize| !fails[t.class[here] as usize] && rows.score[here] != INFEASIBLE;
     if found == 0 {
         // nothing fits: every node was looked at; now their statuses are worth building
         failed.clear();
@@ -557,11 +553,10 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
     let best = classes.iter().map(|&c| cls_max[c] + static_score[c]).max().unwrap_or(0);
     let winning: Vec<bool> = (0..nc).map(|c| cls_max[c] != i64::MIN && cls_max[c] + static_score[c] == best).collect();
     let ties: u32 = (0..nc).filter(|&c| winning[c]).map(|c| cls_ties[c]).sum();
-    // the r-th top-scoring node in scan order (selectHost's uniform pick), found by scanning
-    // the same nodes again rather than collecting every tie
+    // the r-th top-scoring node in scan order (selectHost's uniform pick)
     let mut r = rng.below(ties.max(1));
     if every_node {
-        // the r-th of the winning classes' best nodes in scan order (from s0 round)
+        // among the winning classes' best nodes, ordered from s0 round
         let rot = |i: u32| (i as usize + n - s0) % n;
         let mut tied: Vec<u32> = (0..nc).filter(|&c| winning[c]).flat_map(|c| rows.classes[c].at_max.iter().copied()).collect();
         let r = (r as usize).min(tied.len().saturating_sub(1));
@@ -571,6 +566,7 @@ fn cycle(inp: CycleInputs, failed: &mut Vec<(u32, u8)>, rng: &mut Rng, shapes: &
         }
         return out;
     }
+    // otherwise found by scanning the same nodes again rather than collecting every tie
     for here in (s0..n).chain(0..s0).take(out.processed) {
         let c = t.class[here] as usize;
         if !winning[c] || rows.score[here] != cls_max[c] || !feasible(here) {

@@ -112,7 +112,7 @@ pub fn fetch(c: &Console, t: &Target, ns: &str, all_ns: bool, sel: &Selector, fs
         return out;
     }
     let scope = if all_ns || !t.r.namespaced { None } else { Some(ns) };
-    api.list(t.r, scope).into_iter().filter(|o| (sel.is_everything() || sel.matches(&labels_of(o))) && fsel.matches(o)).collect()
+    api.list(t.r, scope).into_iter().filter(|o| (sel.is_empty() || sel.matches(&labels_of(o))) && fsel.matches(o)).collect()
 }
 
 pub fn run(c: &mut Console, words: &[String]) -> Out {

@@ -94,6 +94,16 @@ fn included(c: &SpreadConstraint, pod: &PodInfo, n: &NodeInfo) -> bool {
     true
 }
 
+/// A constraint's global minimum of matching pods over its domains; 0 while there are fewer
+/// domains than minDomains.
+fn domain_min(counts: &HashMap<String, i64>, min_domains: i64) -> i64 {
+    if (counts.len() as i64) < min_domains {
+        0
+    } else {
+        counts.values().copied().min().unwrap_or(0)
+    }
+}
+
 /// PreFilter state: matching pods per (constraint, domain) and each constraint's global minimum.
 #[derive(Clone, Debug, Default)]
 pub struct PreFilterState {
@@ -121,11 +131,7 @@ pub fn pre_filter(args: &Args, cache: &Cache, pod: &PodInfo) -> Option<PreFilter
             *counts[i].entry(v).or_insert(0) += count_matching(n, &c.selector, &pod.namespace);
         }
     }
-    let min = cs
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if (counts[i].len() as i64) < c.min_domains { 0 } else { counts[i].values().copied().min().unwrap_or(0) })
-        .collect();
+    let min = cs.iter().zip(&counts).map(|(c, m)| domain_min(m, c.min_domains)).collect();
     Some(PreFilterState { constraints: cs, counts, min })
 }
 
@@ -143,7 +149,7 @@ impl PreFilterState {
             }
             let v = n.node.labels.get(&c.topology_key).cloned().unwrap_or_default();
             *self.counts[i].entry(v).or_insert(0) += delta;
-            self.min[i] = if (self.counts[i].len() as i64) < c.min_domains { 0 } else { self.counts[i].values().copied().min().unwrap_or(0) };
+            self.min[i] = domain_min(&self.counts[i], c.min_domains);
         }
     }
 }
