@@ -7,8 +7,8 @@
 
 use crate::apiserver::{ApiServer, Subresource};
 use crate::scheduler::Schedulers;
-use crate::sim::rng::Rng;
-use crate::sim::{Timers, EPOCH};
+use crate::clock::rng::Rng;
+use crate::clock::{Timers, EPOCH};
 use serde_json::{json, Value};
 
 #[derive(Clone, Debug)]

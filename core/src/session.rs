@@ -58,7 +58,7 @@ impl Session {
         if self.steps.len() > MAX_STEPS {
             return Err(format!("the session has {} steps, more than the {} a saved session may hold", self.steps.len(), MAX_STEPS));
         }
-        if self.now - crate::sim::EPOCH > MAX_SPAN + 3_600_000 {
+        if self.now - crate::clock::EPOCH > MAX_SPAN + 3_600_000 {
             return Err(format!("the session has run for more than {} days of virtual time", MAX_SPAN / 86_400_000));
         }
         let json = self.to_json();
@@ -85,7 +85,7 @@ impl Session {
             return Err(format!("the saved session has {} steps, more than the {} allowed", steps_v.len(), MAX_STEPS));
         }
         let mut steps = vec![];
-        let mut last = crate::sim::EPOCH;
+        let mut last = crate::clock::EPOCH;
         for s in steps_v {
             let (Some(t), Some(input)) = (s.get(0).and_then(Value::as_i64), s.get(1).and_then(Value::as_str)) else {
                 return Err("the saved session has a malformed step".into());
@@ -96,7 +96,7 @@ impl Session {
             last = t;
             steps.push((t, input.to_string()));
         }
-        if now < last || now - crate::sim::EPOCH > MAX_SPAN + 3_600_000 {
+        if now < last || now - crate::clock::EPOCH > MAX_SPAN + 3_600_000 {
             return Err("the saved session's time is out of range".into());
         }
         // an optional field: sessions saved before lessons existed have none
@@ -184,22 +184,22 @@ mod tests {
     // What is saved always loads again; what would not load is not saved.
     #[test]
     fn a_session_beyond_the_caps_is_not_saved() {
-        let mut s = Session::new(1, crate::sim::EPOCH);
-        s.record(crate::sim::EPOCH + 1_000, "kubectl get pods");
+        let mut s = Session::new(1, crate::clock::EPOCH);
+        s.record(crate::clock::EPOCH + 1_000, "kubectl get pods");
         let json = s.to_saved_json().unwrap();
         assert_eq!(Session::from_json(&json).unwrap(), s);
         let mut long = s.clone();
-        long.now = crate::sim::EPOCH + 8 * 86_400_000;
+        long.now = crate::clock::EPOCH + 8 * 86_400_000;
         assert_eq!(long.to_saved_json().unwrap_err(), "the session has run for more than 7 days of virtual time");
         assert!(Session::from_json(&long.to_json()).is_err());
         let mut many = s.clone();
         for i in 0..MAX_STEPS {
-            many.record(crate::sim::EPOCH + 2_000 + i as i64, "sleep 1");
+            many.record(crate::clock::EPOCH + 2_000 + i as i64, "sleep 1");
         }
         assert_eq!(many.to_saved_json().unwrap_err(), format!("the session has {} steps, more than the 20000 a saved session may hold", MAX_STEPS + 1));
         assert!(Session::from_json(&many.to_json()).is_err());
         let mut big = s.clone();
-        big.record(crate::sim::EPOCH + 2_000, &"x".repeat(MAX_BYTES));
+        big.record(crate::clock::EPOCH + 2_000, &"x".repeat(MAX_BYTES));
         assert!(big.to_saved_json().unwrap_err().starts_with("the session is 4194"));
         assert!(Session::from_json(&big.to_json()).is_err());
     }
@@ -308,10 +308,10 @@ mod link_tests {
     // A five-object scenario stays well under 2,000 characters, and the link round-trips.
     #[test]
     fn five_objects_fit_in_a_short_link() {
-        let mut s = Session::new(1, crate::sim::EPOCH + 260_000);
+        let mut s = Session::new(1, crate::clock::EPOCH + 260_000);
         let yaml = |n: &str, img: &str| format!("kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {n}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {n}\n  template:\n    metadata:\n      labels:\n        app: {n}\n    spec:\n      containers:\n      - name: {n}\n        image: {img}\n        resources:\n          requests:\n            cpu: 100m\nEOF");
         for (i, (n, img)) in [("web", "nginx"), ("cache", "redis"), ("db", "postgres"), ("api", "httpd"), ("queue", "rabbitmq")].iter().enumerate() {
-            s.record(crate::sim::EPOCH + 260_000 + i as i64 * 1000, &yaml(n, img));
+            s.record(crate::clock::EPOCH + 260_000 + i as i64 * 1000, &yaml(n, img));
         }
         s.now += 60_000;
         let link = to_link(&s);

@@ -6,7 +6,7 @@
 
 use crate::console::Console;
 use crate::session::Session;
-use crate::sim::rng::Rng;
+use crate::clock::rng::Rng;
 use crate::sim::Cluster;
 
 pub struct SoakOptions {

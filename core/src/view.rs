@@ -114,8 +114,8 @@ pub fn snapshot(c: &Cluster) -> ClusterView {
         }
         if let Some(n) = nodes.iter_mut().find(|n| n.name == node) {
             if !matches!(str_at(p, "/status/phase"), "Succeeded" | "Failed") {
-                n.cpu_requested_milli += crate::scheduler::resources::pod_request(p, "cpu").milli();
-                n.memory_requested += crate::scheduler::resources::pod_request(p, "memory").milli() / 1000;
+                n.cpu_requested_milli += crate::api::requests::pod_request(p, "cpu").milli();
+                n.memory_requested += crate::api::requests::pod_request(p, "memory").milli() / 1000;
             }
             n.pods.push(pod_view(p, now));
         }
@@ -141,7 +141,7 @@ mod tests {
         assert!(!node("node02").kubelet_running);
         assert_eq!(node("controlplane").taints, vec!["node-role.kubernetes.io/control-plane:NoSchedule"]);
         assert_eq!(v.pending.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["web"]);
-        assert_eq!(clock(crate::sim::EPOCH), "2026-01-01T00:00:00Z");
-        assert_eq!(clock(crate::sim::EPOCH + 61_850), "2026-01-01T00:01:01.850Z");
+        assert_eq!(clock(crate::clock::EPOCH), "2026-01-01T00:00:00Z");
+        assert_eq!(clock(crate::clock::EPOCH + 61_850), "2026-01-01T00:01:01.850Z");
     }
 }

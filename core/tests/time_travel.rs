@@ -76,7 +76,7 @@ fn the_past_reads_but_never_writes() {
     // just before `kubectl scale … --replicas=1`: three web pods
     let before_scale = marks[2];
     let why = "error: this is the cluster in the past (read only): continue from here to change it";
-    let mut past = history::past_console(&live.cluster, before_scale, why);
+    let mut past = kubesim::console::Console::past(&live.cluster, before_scale, why);
     let pods = text(&mut past, "kubectl get pods");
     assert_eq!(pods.lines().filter(|l| l.starts_with("web-")).count(), 3, "{}", pods);
     assert!(pods.lines().next().unwrap().starts_with("NAME"));

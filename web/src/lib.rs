@@ -277,7 +277,7 @@ pub fn App() -> impl IntoView {
         playing.set(false);
         let why = t(lang.get_untracked(), "past-read-only");
         let pc = console.with_value(|c| {
-            let mut pc = kubesim::sim::history::past_console(&c.cluster, r.max(oldest), why);
+            let mut pc = kubesim::console::Console::past(&c.cluster, r.max(oldest), why);
             pc.explain_docs = c.explain_docs.clone();
             pc
         });

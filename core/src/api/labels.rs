@@ -276,12 +276,12 @@ impl Parser<'_> {
 }
 
 fn validate_key(k: &str) -> Result<(), String> {
-    crate::apiserver::validation::qualified_name(k)
+    crate::api::validation::qualified_name(k)
         .map_err(|m| format!("unable to parse requirement: key: Invalid value: \"{}\": {}", k, m.join("; ")))
 }
 
 fn validate_value(v: &str) -> Result<(), String> {
-    crate::apiserver::validation::label_value(v).map_err(|m| format!("unable to parse requirement: values[0]: Invalid value: \"{}\": {}", v, m.join("; ")))
+    crate::api::validation::label_value(v).map_err(|m| format!("unable to parse requirement: values[0]: Invalid value: \"{}\": {}", v, m.join("; ")))
 }
 
 #[cfg(test)]

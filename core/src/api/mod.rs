@@ -3,12 +3,17 @@
 //! apimachinery's unstructured); typed k8s-openapi structs check them at the apiserver.
 
 pub mod cron;
+pub mod ext;
 pub mod fields;
 pub mod labels;
 pub mod manifest;
+pub mod image;
 pub mod quantity;
+pub mod requests;
+pub mod scheduling;
 pub mod resources;
 pub mod time;
+pub mod validation;
 
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! The API's discovery table: every kind kubesim serves, as `kubectl api-resources` lists it,
 //! with the etcd key prefix kube-apiserver stores it under.
 
-use crate::apiserver::validation::NameRule;
+use crate::api::validation::NameRule;
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct ResourceInfo {

@@ -11,9 +11,10 @@ pub mod strict;
 pub mod validate;
 pub mod validation;
 
+use crate::api::ext::ObjectExt;
 use crate::api::resources::{self, ResourceInfo};
 use crate::api::time::{rfc3339, Millis};
-use crate::sim::rng::Rng;
+use crate::clock::rng::Rng;
 use crate::store::{Store, StoreError};
 pub use errors::ApiError;
 use serde_json::{json, Value};
@@ -216,7 +217,7 @@ impl ApiServer {
             return Ok(old);
         }
         // an object being deleted goes once its last finalizer is removed
-        let finalized = r.kind != "Pod" && r.kind != "Namespace" && obj.pointer("/metadata/deletionTimestamp").is_some() && obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_none_or(|f| f.is_empty());
+        let finalized = r.kind != "Pod" && r.kind != "Namespace" && obj.is_terminating() && obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_none_or(|f| f.is_empty());
         let stored = self.store.update(&key, obj, Some(old_rv)).map_err(|e| match e {
             StoreError::NotFound => ApiError::not_found(&r.qualified_plural(), &name),
             _ => ApiError::conflict(&r.qualified_plural(), &name),
@@ -258,7 +259,7 @@ impl ApiServer {
             _ => has_finalizers,
         };
         if graceful || has_finalizers {
-            if cur.pointer("/metadata/deletionTimestamp").is_some() && grace_seconds != Some(0) {
+            if cur.is_terminating() && grace_seconds != Some(0) {
                 return Ok((cur, Deleted::Graceful));
             }
             if !(r.kind == "Pod" && grace_seconds == Some(0) && !has_finalizers) {
@@ -289,7 +290,7 @@ impl ApiServer {
         if !existing.is_empty() {
             return Err(ApiError::conflict_msg(format!("Operation cannot be fulfilled on pods/binding \"{}\": pod {} is already assigned to node \"{}\"", pod_name, pod_name, existing)));
         }
-        if cur.pointer("/metadata/deletionTimestamp").is_some() {
+        if cur.is_terminating() {
             return Err(ApiError::conflict_msg(format!("Operation cannot be fulfilled on pods/binding \"{}\": pod {} is being deleted, cannot be assigned to a host", pod_name, pod_name)));
         }
         let mut v = (*cur).clone();

@@ -101,7 +101,7 @@ fn lesson(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
         Some("list") if args.len() == 1 => {
             let rows: Vec<Vec<String>> = catalog::all().iter().map(|l| vec![l.id.clone(), l.topic.clone(), l.steps.len().to_string(), l.title.en.clone()]).collect();
-            print!("{}", kubesim::console::table::render(&["ID", "TOPIC", "STEPS", "TITLE"], &rows, false));
+            print!("{}", kubesim::text::table::render(&["ID", "TOPIC", "STEPS", "TITLE"], &rows, false));
             0
         }
         Some("check") => {

@@ -3,6 +3,8 @@
 //! namespace typed with -n), node names, output formats and files. The browser's console
 //! calls it on Tab; it only reads.
 
+use super::commands::{self, Args, COMMANDS};
+use super::kubectl::{self, VerbArgs, VERBS};
 use super::Console;
 use crate::api::resources::{self, RESOURCES};
 
@@ -36,48 +38,7 @@ impl Completion {
     }
 }
 
-/// The commands the console runs (the first word).
-pub const COMMANDS: &[&str] = &[
-    "cat", "cd", "clear", "cp", "curl", "echo", "etcdctl", "export", "false", "grep", "help", "hostname", "iptables", "k", "kubectl", "ls", "mkdir", "mv", "ps", "pwd", "rm", "sed", "sim", "sleep", "ssh", "sudo", "systemctl", "touch", "true", "unset", "wc", "wget", "xargs",
-];
-
-/// kubectl's commands, as `kubectl --help` lists those the simulator runs.
-pub const KUBECTL_VERBS: &[&str] = &[
-    "annotate", "api-resources", "apply", "cluster-info", "cordon", "create", "delete", "describe", "drain", "exec", "explain", "expose", "get", "label", "logs", "patch", "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait",
-];
-
 const GLOBAL_FLAGS: &[&str] = &["--namespace=", "-n", "--help", "-h"];
-
-/// Flags each verb takes (kubectl's own names).
-fn verb_flags(verb: &str) -> &'static [&'static str] {
-    match verb {
-        "get" => &["--all-namespaces", "-A", "--output=", "-o", "--selector=", "-l", "--show-labels", "--label-columns=", "-L", "--field-selector=", "--sort-by=", "--no-headers", "--watch", "-w"],
-        "describe" => &["--all-namespaces", "-A", "--selector=", "-l", "--show-events="],
-        "run" => &["--image=", "--restart=", "--port=", "--labels=", "--env=", "--command", "--dry-run=client", "--overrides=", "--expose", "--output=", "-o", "--rm", "-it"],
-        "create" => &["--filename=", "-f", "--dry-run=client", "--output=", "-o", "--image=", "--replicas=", "--port=", "--save-config"],
-        "apply" => &["--filename=", "-f", "--dry-run=client", "--dry-run=server", "--output=", "-o", "--recursive", "-R"],
-        "replace" => &["--filename=", "-f", "--force", "--grace-period="],
-        "delete" => &["--filename=", "-f", "--all", "--selector=", "-l", "--force", "--grace-period=", "--now", "--wait=false", "--ignore-not-found"],
-        "scale" => &["--replicas=", "--current-replicas="],
-        "drain" => &["--ignore-daemonsets", "--delete-emptydir-data", "--force", "--grace-period=", "--timeout=", "--disable-eviction"],
-        "taint" | "label" | "annotate" => &["--overwrite", "--all", "--selector=", "-l"],
-        "logs" => &["--container=", "-c", "--follow", "-f", "--previous", "-p", "--tail=", "--timestamps"],
-        "expose" => &["--port=", "--target-port=", "--type=", "--name=", "--selector=", "--protocol=", "--dry-run=client", "--output=", "-o"],
-        "exec" => &["--container=", "-c", "-it", "--stdin", "-i", "--tty", "-t"],
-        "top" => &["--containers", "--sort-by=", "--all-namespaces", "-A", "--selector=", "-l"],
-        "explain" => &["--recursive"],
-        "patch" => &["--patch=", "-p", "--type=", "--dry-run=client", "--output=", "-o"],
-        "wait" => &["--for=", "--timeout=", "--all", "--selector=", "-l"],
-        "set" => &["--containers=", "-c", "--requests=", "--limits="],
-        "rollout" => &["--to-revision=", "--revision="],
-        "api-resources" => &["--namespaced=", "--api-group=", "--output=", "-o", "--verbs="],
-        "version" => &["--client", "--output=", "-o"],
-        _ => &[],
-    }
-}
-
-/// Verbs whose next word is a resource type (then names of that type).
-const TYPED_VERBS: &[&str] = &["annotate", "delete", "describe", "explain", "expose", "get", "label", "patch", "scale", "wait"];
 
 const OUTPUTS: &[&str] = &["custom-columns=", "json", "jsonpath=", "name", "wide", "yaml"];
 
@@ -106,12 +67,12 @@ impl Console {
     }
 
     fn offer(&self, words: &[&str], current: &str) -> Vec<String> {
-        let words: Vec<&str> = words.iter().copied().skip_while(|w| super::shell::is_assignment(w) || *w == "sudo").collect();
-        let Some(&cmd) = words.first() else { return COMMANDS.iter().map(|s| s.to_string()).collect() };
+        let words: Vec<&str> = words.iter().copied().skip_while(|w| crate::text::shell::is_assignment(w) || *w == "sudo").collect();
+        let Some(&cmd) = words.first() else { return COMMANDS.iter().map(|c| c.name.to_string()).collect() };
         let prev = words.last().copied().unwrap_or("");
-        match cmd {
-            "kubectl" | "k" => self.offer_kubectl(&words[1..], current),
-            "sim" => match (words.len(), words.get(1).copied(), words.get(2).copied()) {
+        match commands::command(cmd).map(|c| &c.args) {
+            Some(Args::Kubectl) => self.offer_kubectl(&words[1..], current),
+            Some(Args::Sim) => match (words.len(), words.get(1).copied(), words.get(2).copied()) {
                 (1, _, _) => vec!["explain".into(), "node".into(), "proxy".into(), "seed".into(), "time".into()],
                 (2, Some("node"), _) => vec!["add".into(), "start".into(), "stop".into()],
                 (2, Some("explain"), _) => vec!["pod".into()],
@@ -120,9 +81,9 @@ impl Console {
                 (3, Some("explain"), _) => self.names("Pod", Some(&namespace_of(&words))),
                 _ => vec![],
             },
-            "etcdctl" if words.len() == 1 => ["get", "put", "del", "member", "endpoint", "snapshot", "version"].iter().map(|s| s.to_string()).collect(),
-            "ssh" if words.len() == 1 => self.names("Node", None),
-            "cat" | "ls" | "cd" | "rm" | "cp" | "mv" | "grep" | "sed" | "wc" | "touch" => self.files(current),
+            Some(Args::Etcdctl) if words.len() == 1 => ["get", "put", "del", "member", "endpoint", "snapshot", "version"].iter().map(|s| s.to_string()).collect(),
+            Some(Args::Node) if words.len() == 1 => self.names("Node", None),
+            Some(Args::Files) => self.files(current),
             _ if prev == "-f" => self.files(current),
             _ => vec![],
         }
@@ -160,14 +121,15 @@ impl Console {
             if current.starts_with('-') {
                 return GLOBAL_FLAGS.iter().map(|s| s.to_string()).collect();
             }
-            return KUBECTL_VERBS.iter().map(|s| s.to_string()).collect();
+            return VERBS.iter().map(|v| v.name.to_string()).collect();
         };
+        let Some(verb) = kubectl::verb(verb) else { return vec![] };
         if current.starts_with('-') {
-            return verb_flags(verb).iter().chain(GLOBAL_FLAGS).map(|s| s.to_string()).collect();
+            return verb.flags.iter().chain(GLOBAL_FLAGS).map(|s| s.to_string()).collect();
         }
         let rest = &pos[1..];
-        match verb {
-            v if TYPED_VERBS.contains(&v) => match rest {
+        match &verb.args {
+            VerbArgs::Typed => match rest {
                 [] => {
                     // TYPE/NAME
                     if let Some((t, _)) = current.split_once('/') {
@@ -178,37 +140,32 @@ impl Console {
                     }
                     resource_words()
                 }
-                [t, ..] if v != "explain" && !t.contains('/') => match resources::lookup(t) {
+                [t, ..] if !t.contains('/') => match resources::lookup(t) {
                     Some(r) => self.names(r.kind, r.namespaced.then_some(ns.as_str())),
                     None => vec![],
                 },
                 _ => vec![],
             },
-            "cordon" | "uncordon" | "drain" if rest.is_empty() => self.names("Node", None),
-            "taint" => match rest {
+            VerbArgs::Types if rest.is_empty() => resource_words(),
+            VerbArgs::Node if rest.is_empty() => self.names("Node", None),
+            VerbArgs::Taint => match rest {
                 [] => vec!["nodes".into(), "node".into()],
                 [_] => self.names("Node", None),
                 _ => vec![],
             },
-            "logs" | "exec" if rest.is_empty() => self.names("Pod", Some(&ns)),
-            "top" => match rest {
+            VerbArgs::Pod if rest.is_empty() => self.names("Pod", Some(&ns)),
+            VerbArgs::Top => match rest {
                 [] => vec!["node".into(), "pod".into()],
                 [t] if t.starts_with("no") => self.names("Node", None),
                 [_] => self.names("Pod", Some(&ns)),
                 _ => vec![],
             },
-            "rollout" => match rest {
-                [] => ["history", "pause", "restart", "resume", "status", "undo"].iter().map(|s| s.to_string()).collect(),
+            VerbArgs::Workload(subs) => match rest {
+                [] => subs.iter().map(|s| s.to_string()).collect(),
                 [_] => self.workload_refs(current, &ns),
                 _ => vec![],
             },
-            "set" => match rest {
-                [] => vec!["image".into(), "resources".into(), "env".into()],
-                [_] => self.workload_refs(current, &ns),
-                _ => vec![],
-            },
-            "create" if rest.is_empty() => ["configmap", "cronjob", "deployment", "job", "namespace", "secret", "service", "serviceaccount"].iter().map(|s| s.to_string()).collect(),
-            "explain" => resource_words(),
+            VerbArgs::Words(words) if rest.is_empty() => words.iter().map(|s| s.to_string()).collect(),
             _ => vec![],
         }
     }
@@ -344,11 +301,11 @@ mod tests {
     #[test]
     fn every_offered_verb_runs() {
         let mut c = console();
-        for v in KUBECTL_VERBS {
+        for v in VERBS.iter().map(|v| v.name) {
             let out = c.run_script(&format!("kubectl {} --help", v));
             assert!(!out.contains(&format!("unknown command \"{}\" for \"kubectl\"", v)), "{v}: {out}");
         }
-        for cmd in COMMANDS {
+        for cmd in COMMANDS.iter().map(|c| c.name) {
             let out = c.run_script(&format!("{} --help < /dev/null", cmd));
             assert!(!out.contains("command not found"), "{cmd}: {out}");
         }

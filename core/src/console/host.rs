@@ -112,6 +112,26 @@ impl Console {
         self.cluster.settle();
     }
 
+    /// `touch FILE…`: creates empty files (or leaves them as they are).
+    pub fn touch(&mut self, args: &[String]) -> Out {
+        for f in args.iter().filter(|a| !a.starts_with('-')) {
+            if let Err(e) = self.write_file(f, "", true) {
+                return Out::err(format!("touch: {}", e));
+            }
+        }
+        Out::ok("")
+    }
+
+    /// `mkdir DIR…`: directories exist on nodes as the files in them.
+    pub fn mkdir(&mut self, args: &[String]) -> Out {
+        for d in args.iter().filter(|a| !a.starts_with('-')) {
+            if self.locate_is_node(d) {
+                let _ = self.write_file(&format!("{}/.keep", d.trim_end_matches('/')), "", true);
+            }
+        }
+        Out::ok("")
+    }
+
     pub fn ssh(&mut self, args: &[String]) -> Out {
         let Some(target) = args.iter().find(|a| !a.starts_with('-')) else { return Out::err("usage: ssh destination") };
         let target = target.rsplit('@').next().unwrap_or(target).to_string();
@@ -192,7 +212,7 @@ impl Console {
             }
             for c in p.pointer("/spec/containers").and_then(serde_json::Value::as_array).into_iter().flatten() {
                 let words: Vec<&str> = ["command", "args"].iter().flat_map(|f| c.get(*f).and_then(serde_json::Value::as_array).into_iter().flatten().filter_map(serde_json::Value::as_str)).collect();
-                let line = if words.is_empty() { crate::kubelet::images::normalize(crate::api::str_at(c, "/image")).0.rsplit('/').next().unwrap_or("").to_string() } else { words.join(" ") };
+                let line = if words.is_empty() { crate::api::image::normalize(crate::api::str_at(c, "/image")).0.rsplit('/').next().unwrap_or("").to_string() } else { words.join(" ") };
                 procs.push(line);
             }
         }

@@ -2,8 +2,9 @@
 //! share. It reads lines, collects here-documents, runs pipelines of commands (kubectl,
 //! etcdctl, echo, sleep, cat, sim …) against the simulation and returns their output in order.
 
-pub mod etcdctl;
+pub mod commands;
 pub mod complete;
+pub mod etcdctl;
 pub mod editor;
 pub mod explain;
 pub mod files;
@@ -12,16 +13,13 @@ pub mod jsonpath;
 pub mod kubectl;
 pub mod net;
 pub mod sed;
-pub mod shell;
 pub mod sim_cmd;
-pub mod table;
 pub mod transcript;
 pub mod utils;
-pub mod yaml;
 
 use crate::sim::Cluster;
 use files::Files;
-use shell::{Connector, ParseError};
+use crate::text::shell::{self, Connector, ParseError};
 
 /// One console line is refused past this size (a paste of several MB is a mistake, not a command).
 pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
@@ -87,6 +85,14 @@ pub struct Console {
 impl Console {
     pub fn new(cluster: Cluster) -> Console {
         Console { cluster, files: Files::default(), host: None, cwd: "/root".into(), explain_docs: None, load_docs: None, pending: vec![], pending_bytes: 0, heredocs: None, open_quote: None, read_only: None }
+    }
+
+    /// A console over the cluster at `revision` (time travel): `kubectl get`, `describe` and the
+    /// text tools run; anything that would change it is refused with `why`.
+    pub fn past(c: &Cluster, revision: i64, why: &str) -> Console {
+        let mut console = Console::new(c.past(revision));
+        console.read_only = Some(why.to_string());
+        console
     }
 
     /// True while earlier lines wait for more input (an open here-document or quote).
@@ -338,76 +344,13 @@ impl Console {
         }
         let args = &words[1..];
         if let Some(why) = &self.read_only {
-            if !reads_only(cmd, args) {
+            if !commands::reads_only(cmd, args) {
                 return Out::err(format!("{}\n", why.trim_end()));
             }
         }
-        match cmd.as_str() {
-            // worker nodes have no kubeconfig for kubectl (the CKA exam's nodes)
-            "kubectl" | "k" if self.host.as_deref().is_some_and(|h| Some(h) != self.cluster.control_plane.as_deref()) => Out::err("E1123 00:00:00.000000    1234 memcache.go:265] couldn't get current server API group list: Get \"http://localhost:8080/api?timeout=32s\": dial tcp 127.0.0.1:8080: connect: connection refused\nThe connection to the server localhost:8080 was refused - did you specify the right host or port?"),
-            "kubectl" | "k" => kubectl::run(self, args, stdin),
-            "ssh" => self.ssh(args),
-            "cd" => self.cd(args),
-            "pwd" => Out::ok(format!("{}\n", self.cwd)),
-            "mv" => self.mv_cp(args, false),
-            "cp" => self.mv_cp(args, true),
-            "touch" => {
-                for f in args.iter().filter(|a| !a.starts_with('-')) {
-                    if let Err(e) = self.write_file(f, "", true) {
-                        return Out::err(format!("touch: {}", e));
-                    }
-                }
-                Out::ok("")
-            }
-            "mkdir" => {
-                for d in args.iter().filter(|a| !a.starts_with('-')) {
-                    if self.locate_is_node(d) {
-                        let _ = self.write_file(&format!("{}/.keep", d.trim_end_matches('/')), "", true);
-                    }
-                }
-                Out::ok("")
-            }
-            "chmod" | "chown" => Out::ok(""),
-            "sudo" => self.run_command(args, stdin),
-            "ps" => self.ps(),
-            "curl" => net::curl(self, args),
-            "wget" => net::curl(self, &args.iter().filter(|a| !a.starts_with('-') || a.as_str() == "-v").cloned().collect::<Vec<_>>()),
-            "iptables" => net::iptables(self, args),
-            "hostname" => Out::ok(format!("{}\n", self.host.as_deref().unwrap_or("controlplane"))),
-            "systemctl" => Out::ok(if args.iter().any(|a| a == "status") { "● kubelet.service - kubelet: The Kubernetes Node Agent\n     Loaded: loaded (/usr/lib/systemd/system/kubelet.service; enabled; preset: enabled)\n     Active: active (running)\n".to_string() } else { String::new() }),
-            "etcdctl" => etcdctl::run(&mut self.cluster, args),
-            "sim" => sim_cmd::run(self, args),
-            "sleep" => utils::sleep(self, args),
-            "echo" => utils::echo(args),
-            "cat" => utils::cat(self, args, stdin),
-            "ls" => utils::ls(self, args),
-            "rm" => utils::rm(self, args),
-            "grep" => utils::grep(args, stdin, &|f| self.read_file(f)),
-            "head" | "tail" => utils::head_tail(cmd, args, stdin),
-            "sed" => sed::sed(self, args, stdin),
-            // `… -o name | xargs kubectl delete`: the words read from standard input become
-            // arguments (no command substitution in this shell, so this is how lists flow)
-            "xargs" => {
-                let mut cmd: Vec<String> = args.to_vec();
-                if cmd.is_empty() {
-                    cmd.push("echo".into());
-                }
-                let words: Vec<String> = stdin.split_whitespace().map(str::to_string).collect();
-                if words.is_empty() && args.first().is_some_and(|a| a == "-r" || a == "--no-run-if-empty") {
-                    return Out::ok("");
-                }
-                let cmd: Vec<String> = cmd.into_iter().filter(|a| a != "-r" && a != "--no-run-if-empty").chain(words).collect();
-                if cmd.first().is_some_and(|c| c == "xargs") {
-                    return Out::err("xargs: nested xargs is not supported");
-                }
-                self.run_command(&cmd, "")
-            }
-            "wc" => utils::wc(args, stdin),
-            "true" | "clear" | "export" | "unset" => Out::ok(""),
-            "false" => Out { code: 1, ..Default::default() },
-            "help" => Out::ok(utils::HELP),
-            "exit" | "logout" => self.exit_host(),
-            other => Out { stdout: String::new(), stderr: format!("bash: {}: command not found\n", other), code: 127 },
+        match commands::command(cmd) {
+            Some(c) => (c.run)(self, args, stdin),
+            None => Out { stdout: String::new(), stderr: format!("bash: {}: command not found\n", cmd), code: 127 },
         }
     }
 }
@@ -468,29 +411,3 @@ fn split_command(block: &str) -> Result<(String, Vec<String>), ParseError> {
     Ok((cmd, vec![]))
 }
 
-/// Whether a command only reads the cluster (and prints): kubectl's reading verbs and the
-/// text tools a pipe feeds. Everything else is refused in a read-only console.
-fn reads_only(cmd: &str, args: &[String]) -> bool {
-    match cmd {
-        "kubectl" | "k" => {
-            // the verb: the first word that is neither a flag nor a flag's value
-            let mut verb = None;
-            let mut i = 0;
-            while i < args.len() {
-                let a = args[i].as_str();
-                if matches!(a, "-n" | "--namespace" | "--context" | "--kubeconfig" | "-s" | "--server") {
-                    i += 2;
-                    continue;
-                }
-                if !a.starts_with('-') {
-                    verb = Some(a);
-                    break;
-                }
-                i += 1;
-            }
-            matches!(verb, None | Some("get" | "describe" | "explain" | "api-resources" | "api-versions" | "version" | "cluster-info"))
-        }
-        "echo" | "grep" | "head" | "tail" | "wc" | "sort" | "uniq" | "pwd" | "hostname" | "help" | "clear" | "true" | "false" => true,
-        _ => false,
-    }
-}

@@ -11,7 +11,7 @@ const NGINX_PAGE: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to ngi
 fn answer(c: &Console, pod_name: &str, ip: &str) -> String {
     let pod = c.cluster.api.list_kind("Pod", None).into_iter().find(|p| crate::api::name(p) == pod_name || crate::api::str_at(p, "/status/podIP") == ip);
     let image = pod.as_deref().map(|p| crate::api::str_at(p, "/spec/containers/0/image").to_string()).unwrap_or_default();
-    let (repo, _) = crate::kubelet::images::normalize(&image);
+    let (repo, _) = crate::api::image::normalize(&image);
     match repo.as_str() {
         "nginx" => NGINX_PAGE.to_string(),
         "httpd" => "<html><body><h1>It works!</h1></body></html>\n".to_string(),

@@ -8,7 +8,7 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
     match a.as_slice() {
         ["time"] | [] => {
             let now = c.cluster.now();
-            Out::ok(format!("{} (virtual; {} since the cluster started)\n", rfc3339(now), go_duration(now - crate::sim::EPOCH)))
+            Out::ok(format!("{} (virtual; {} since the cluster started)\n", rfc3339(now), go_duration(now - crate::clock::EPOCH)))
         }
         ["node", "stop", name] => match c.cluster.kubelets.get_mut(*name) {
             Some(k) => {
@@ -23,7 +23,7 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
                 Some(k) if k.running => Out::ok(format!("kubelet on {} is already running\n", name)),
                 Some(k) => {
                     k.running = true;
-                    let mut timers = crate::sim::Timers::default();
+                    let mut timers = crate::clock::Timers::default();
                     k.resync(&mut c.cluster.api, &mut timers);
                     c.cluster.take_timers(timers);
                     c.cluster.wake_kubelet(name, now);

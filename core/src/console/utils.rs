@@ -275,3 +275,21 @@ pub fn wc(args: &[String], stdin: &str) -> Out {
         many => Out::ok(format!("{}\n", many.iter().map(|n| format!("{:>7}", n)).collect::<Vec<_>>().join(" "))),
     }
 }
+
+/// `… -o name | xargs kubectl delete`: the words read from standard input become arguments
+/// (no command substitution in this shell, so this is how lists flow).
+pub fn xargs(c: &mut Console, args: &[String], stdin: &str) -> Out {
+    let mut cmd: Vec<String> = args.to_vec();
+    if cmd.is_empty() {
+        cmd.push("echo".into());
+    }
+    let words: Vec<String> = stdin.split_whitespace().map(str::to_string).collect();
+    if words.is_empty() && args.first().is_some_and(|a| a == "-r" || a == "--no-run-if-empty") {
+        return Out::ok("");
+    }
+    let cmd: Vec<String> = cmd.into_iter().filter(|a| a != "-r" && a != "--no-run-if-empty").chain(words).collect();
+    if cmd.first().is_some_and(|c| c == "xargs") {
+        return Out::err("xargs: nested xargs is not supported");
+    }
+    c.run_command(&cmd, "")
+}

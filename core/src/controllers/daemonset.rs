@@ -4,12 +4,12 @@
 //! placed by the default scheduler, as upstream does; pods follow nodes as they come and go,
 //! and a RollingUpdate replaces outdated pods up to maxUnavailable at a time.
 
-use super::replicaset::{controller_uid, is_ready, owner_ref};
+use crate::api::ext::{ObjectExt, PodExt};
 use crate::api::resources;
 use crate::apiserver::events::Source;
 use crate::apiserver::ApiServer;
-use crate::scheduler::plugins::{node_affinity, taint_toleration};
-use crate::scheduler::types::{NodeInfo, NodeSpec, PodInfo};
+use crate::api::labels::labels_of;
+use crate::api::scheduling::{find_untolerated, taints_of, tolerations_of, RequiredNodeAffinity, Toleration};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -102,13 +102,12 @@ fn template_pod(ds: &Value) -> Value {
 }
 
 /// nodeShouldRunDaemonPod: node selector, required node affinity, and NoSchedule/NoExecute taints.
-fn should_run(pod: &PodInfo, node: &Value) -> bool {
-    let node = NodeInfo::new(std::sync::Arc::new(NodeSpec::from_json(node)));
-    node_affinity::filter(pod, &node).is_ok() && taint_toleration::filter(pod, &node).is_ok()
+fn should_run(affinity: &RequiredNodeAffinity, tolerations: &[Toleration], node: &Value) -> bool {
+    affinity.matches(crate::api::name(node), &labels_of(node)) && find_untolerated(&taints_of(node), tolerations, &["NoSchedule", "NoExecute"]).is_none()
 }
 
 fn sync(api: &mut ApiServer, ds: &Value) {
-    if ds.pointer("/metadata/deletionTimestamp").is_some() {
+    if ds.is_terminating() {
         return;
     }
     let ns = crate::api::namespace(ds).to_string();
@@ -116,9 +115,9 @@ fn sync(api: &mut ApiServer, ds: &Value) {
     let generation = ds.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
     let pod_res = resources::by_kind("Pod").expect("served");
     let proto = template_pod(ds);
-    let proto_info = PodInfo::from_json(&proto);
-    let all: Vec<std::sync::Arc<Value>> = api.list_kind("Pod", Some(&ns)).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str())).collect();
-    let pods: Vec<&Value> = all.iter().map(|p| &**p).filter(|p| p.pointer("/metadata/deletionTimestamp").is_none()).collect();
+    let (affinity, tolerations) = (RequiredNodeAffinity::of_pod(&proto), tolerations_of(&proto));
+    let all: Vec<std::sync::Arc<Value>> = api.list_kind("Pod", Some(&ns)).into_iter().filter(|p| p.controller_uid() == Some(uid.as_str())).collect();
+    let pods: Vec<&Value> = all.iter().map(|p| &**p).filter(|p| !p.is_terminating()).collect();
     let node_of = |p: &Value| -> String {
         let n = crate::api::str_at(p, "/spec/nodeName");
         if !n.is_empty() {
@@ -131,7 +130,7 @@ fn sync(api: &mut ApiServer, ds: &Value) {
     for p in &pods {
         live_on.entry(node_of(p)).or_default().push(p);
     }
-    let terminating_on: std::collections::HashSet<String> = all.iter().filter(|p| p.pointer("/metadata/deletionTimestamp").is_some()).map(|p| node_of(p)).collect();
+    let terminating_on: std::collections::HashSet<String> = all.iter().filter(|p| p.is_terminating()).map(|p| node_of(p)).collect();
     let nodes = api.list_kind("Node", None);
     let node_names: std::collections::HashSet<&str> = nodes.iter().map(|n| crate::api::name(n)).collect();
     let mut desired: usize = 0;
@@ -140,13 +139,13 @@ fn sync(api: &mut ApiServer, ds: &Value) {
         let on_node: &[&Value] = live_on.get(&name).map(Vec::as_slice).unwrap_or(&[]);
         // a daemon pod still terminating on the node is waited for before its replacement
         let terminating = terminating_on.contains(&name);
-        if should_run(&proto_info, node) {
+        if should_run(&affinity, &tolerations, node) {
             desired += 1;
             if on_node.is_empty() && !terminating {
                 let mut pod = proto.clone();
                 pod["metadata"]["generateName"] = json!(format!("{}-", crate::api::name(ds)));
                 pod["metadata"]["namespace"] = json!(ns);
-                pod["metadata"]["ownerReferences"] = json!([owner_ref(ds)]);
+                pod["metadata"]["ownerReferences"] = json!([ds.controller_ref()]);
                 crate::api::set_at(&mut pod, "/metadata/labels/controller-revision-hash", json!(crate::controllers::deployment::pod_template_hash(&ds["spec"]["template"], 0)));
                 crate::api::set_at(&mut pod, "/metadata/labels/pod-template-generation", json!(generation.to_string()));
                 // ReplaceDaemonSetPodNodeNameNodeAffinity: pin the pod to its node
@@ -182,10 +181,10 @@ fn sync(api: &mut ApiServer, ds: &Value) {
         let max_unavailable = ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable").and_then(Value::as_i64).unwrap_or(1).max(1) as usize;
         // unavailable: nodes that should run a daemon pod and have no ready one (a terminating
         // pod is not available)
-        let ready_nodes: std::collections::BTreeSet<String> = pods.iter().filter(|p| is_ready(p)).map(|p| node_of(p)).collect();
+        let ready_nodes: std::collections::BTreeSet<String> = pods.iter().filter(|p| p.is_ready()).map(|p| node_of(p)).collect();
         let unavailable = desired.saturating_sub(ready_nodes.len());
         let mut budget = max_unavailable.saturating_sub(unavailable);
-        for p in pods.iter().filter(|p| gen_of(p) != generation && is_ready(p)) {
+        for p in pods.iter().filter(|p| gen_of(p) != generation && p.is_ready()) {
             if budget == 0 {
                 break;
             }
@@ -200,9 +199,9 @@ fn sync(api: &mut ApiServer, ds: &Value) {
 fn update_status(api: &mut ApiServer, ds: &Value, desired: usize, generation: i64) {
     let Some(cur) = api.get_kind("DaemonSet", crate::api::namespace(ds), crate::api::name(ds)) else { return };
     let uid = crate::api::str_at(&cur, "/metadata/uid").to_string();
-    let pods: Vec<_> = api.list_kind("Pod", Some(crate::api::namespace(ds))).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str()) && p.pointer("/metadata/deletionTimestamp").is_none()).collect();
+    let pods: Vec<_> = api.list_kind("Pod", Some(crate::api::namespace(ds))).into_iter().filter(|p| p.controller_uid() == Some(uid.as_str()) && !p.is_terminating()).collect();
     let scheduled = pods.iter().filter(|p| !crate::api::str_at(p, "/spec/nodeName").is_empty()).count();
-    let ready = pods.iter().filter(|p| is_ready(p)).count();
+    let ready = pods.iter().filter(|p| p.is_ready()).count();
     let updated = pods.iter().filter(|p| crate::api::str_at(p, "/metadata/labels/pod-template-generation") == generation.to_string()).count();
     let status = json!({
         "currentNumberScheduled": scheduled,

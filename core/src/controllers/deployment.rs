@@ -3,7 +3,7 @@
 //! maxUnavailable) or Recreate strategy; revision annotations, old ReplicaSets pruned past
 //! revisionHistoryLimit, ScalingReplicaSet events and the Available/Progressing conditions.
 
-use super::replicaset::{controller_uid, owner_ref};
+use crate::api::ext::ObjectExt;
 use crate::api::labels::{labels_of, Selector};
 use crate::api::resources;
 use crate::apiserver::events::Source;
@@ -134,7 +134,7 @@ fn scale(api: &mut ApiServer, d: &Value, rs: &Value, to: i64, max_surge: i64) ->
 }
 
 fn sync(api: &mut ApiServer, d: &Value) {
-    if d.pointer("/metadata/deletionTimestamp").is_some() {
+    if d.is_terminating() {
         return;
     }
     let ns = crate::api::namespace(d).to_string();
@@ -143,7 +143,7 @@ fn sync(api: &mut ApiServer, d: &Value) {
     let mut rss: Vec<Value> = api
         .list_kind("ReplicaSet", Some(&ns))
         .into_iter()
-        .filter(|rs| controller_uid(rs) == Some(uid.as_str()) && sel.matches(&labels_of(rs)))
+        .filter(|rs| rs.controller_uid() == Some(uid.as_str()) && sel.matches(&labels_of(rs)))
         .map(|rs| (*rs).clone())
         .collect();
     rss.sort_by(|a, b| crate::api::str_at(a, "/metadata/creationTimestamp").cmp(crate::api::str_at(b, "/metadata/creationTimestamp")).then(crate::api::name(a).cmp(crate::api::name(b))));
@@ -177,7 +177,7 @@ fn sync(api: &mut ApiServer, d: &Value) {
             "apiVersion": "apps/v1", "kind": "ReplicaSet",
             "metadata": {"name": format!("{}-{}", crate::api::name(d), hash), "namespace": ns, "labels": labels,
                 "annotations": {"deployment.kubernetes.io/desired-replicas": desired.to_string(), "deployment.kubernetes.io/max-replicas": (desired + max_surge).to_string(), REVISION: (max_revision + 1).to_string()},
-                "ownerReferences": [owner_ref(d)]},
+                "ownerReferences": [d.controller_ref()]},
             "spec": {"replicas": start, "selector": selector, "template": tpl, "minReadySeconds": i(d, "/spec/minReadySeconds")},
         });
         match api.create(rs, false) {

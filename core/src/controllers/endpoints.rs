@@ -3,7 +3,7 @@
 //! others as notReadyAddresses — with the target port resolved (named ports by the container
 //! port's name). The `kubernetes` Service's endpoints are the apiserver's own address.
 
-use super::replicaset::is_ready;
+use crate::api::ext::{ObjectExt, PodExt};
 use crate::api::labels::{labels_of, map_of, Selector};
 use crate::apiserver::{ApiServer, Subresource};
 use crate::store::{EventType, WatchEvent};
@@ -83,10 +83,10 @@ fn sync(api: &mut ApiServer, svc: &Value, pods: &[std::sync::Arc<Value>]) {
         let mut ready = vec![];
         let mut not_ready = vec![];
         let mut port_of: Option<Vec<Value>> = None;
-        for p in pods.iter().filter(|p| selector.matches(&labels_of(p)) && !crate::api::str_at(p, "/status/podIP").is_empty() && p.pointer("/metadata/deletionTimestamp").is_none() && !matches!(crate::api::str_at(p, "/status/phase"), "Succeeded" | "Failed")) {
+        for p in pods.iter().filter(|p| selector.matches(&labels_of(p)) && !crate::api::str_at(p, "/status/podIP").is_empty() && !p.is_terminating() && !matches!(crate::api::str_at(p, "/status/phase"), "Succeeded" | "Failed")) {
             let addr = json!({"ip": crate::api::str_at(p, "/status/podIP"), "nodeName": crate::api::str_at(p, "/spec/nodeName"),
                 "targetRef": {"kind": "Pod", "name": crate::api::name(p), "namespace": ns, "uid": crate::api::str_at(p, "/metadata/uid")}});
-            if is_ready(p) { ready.push(addr) } else { not_ready.push(addr) }
+            if p.is_ready() { ready.push(addr) } else { not_ready.push(addr) }
             if port_of.is_none() {
                 port_of = Some(ports.iter().filter_map(|sp| {
                     let mut ep = json!({"port": target_port(sp, p)?, "protocol": sp.get("protocol").cloned().unwrap_or(json!("TCP"))});

@@ -1,6 +1,7 @@
 //! The garbage collector: objects whose every owner (ownerReferences) is gone are deleted in
 //! the background, as with `kubectl delete`'s default propagation.
 
+use crate::api::ext::ObjectExt;
 use crate::api::resources::RESOURCES;
 use crate::apiserver::ApiServer;
 use crate::store::{EventType, WatchEvent};
@@ -41,7 +42,7 @@ impl GarbageCollector {
                     let ns = if crate::api::resources::by_kind(kind).is_some_and(|k| k.namespaced) { crate::api::namespace(&obj) } else { "" };
                     api.get_kind(kind, ns, o.get("name").and_then(Value::as_str).unwrap_or("")).is_some_and(|x| crate::api::str_at(&x, "/metadata/uid") == uid)
                 });
-                if !alive && obj.pointer("/metadata/deletionTimestamp").is_none() {
+                if !alive && !obj.is_terminating() {
                     let _ = api.delete(r, crate::api::namespace(&obj), crate::api::name(&obj), None);
                 }
             }

@@ -5,13 +5,13 @@
 //! on the virtual clock (named `<cronjob>-<minutes since epoch>`), honour concurrencyPolicy and
 //! suspend, and keep successfulJobsHistoryLimit / failedJobsHistoryLimit finished Jobs.
 
-use super::replicaset::{controller_uid, is_ready, owner_ref};
+use crate::api::ext::{ObjectExt, PodExt};
 use crate::api::cron::Schedule;
 use crate::api::resources;
 use crate::api::time::{parse_rfc3339, rfc3339, Millis};
 use crate::apiserver::events::Source;
 use crate::apiserver::ApiServer;
-use crate::sim::{Timers, Wake};
+use crate::clock::{Timers, Wake};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -104,16 +104,16 @@ fn job_source() -> Source<'static> {
 
 /// Returns when the job must be looked at again (its activeDeadlineSeconds).
 fn sync_job(api: &mut ApiServer, job: &Value) -> Option<Millis> {
-    if has_condition(job, "Complete") || has_condition(job, "Failed") || job.pointer("/metadata/deletionTimestamp").is_some() {
+    if has_condition(job, "Complete") || has_condition(job, "Failed") || job.is_terminating() {
         return None;
     }
     let now = api.now;
     let ns = crate::api::namespace(job).to_string();
     let uid = crate::api::str_at(job, "/metadata/uid").to_string();
     let pod_res = resources::by_kind("Pod").expect("served");
-    let pods: Vec<_> = api.list_kind("Pod", Some(&ns)).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str())).collect();
+    let pods: Vec<_> = api.list_kind("Pod", Some(&ns)).into_iter().filter(|p| p.controller_uid() == Some(uid.as_str())).collect();
     let phase = |p: &Value| crate::api::str_at(p, "/status/phase").to_string();
-    let active: Vec<_> = pods.iter().filter(|p| !matches!(phase(p).as_str(), "Succeeded" | "Failed") && p.pointer("/metadata/deletionTimestamp").is_none()).collect();
+    let active: Vec<_> = pods.iter().filter(|p| !matches!(phase(p).as_str(), "Succeeded" | "Failed") && !p.is_terminating()).collect();
     let succeeded = pods.iter().filter(|p| phase(p) == "Succeeded").count() as i64;
     // failed pods, and with restartPolicy OnFailure the container restarts, count against backoffLimit
     let restarts: i64 = pods.iter().map(|p| p.pointer("/status/containerStatuses").and_then(Value::as_array).into_iter().flatten().map(|c| i(c, "/restartCount")).sum::<i64>()).sum();
@@ -157,7 +157,7 @@ fn sync_job(api: &mut ApiServer, job: &Value) -> Option<Millis> {
             let mut pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": tpl.get("metadata").cloned().unwrap_or(json!({})), "spec": tpl.get("spec").cloned().unwrap_or(json!({}))});
             pod["metadata"]["generateName"] = json!(format!("{}-", crate::api::name(job)));
             pod["metadata"]["namespace"] = json!(ns);
-            pod["metadata"]["ownerReferences"] = json!([owner_ref(job)]);
+            pod["metadata"]["ownerReferences"] = json!([job.controller_ref()]);
             match api.create(pod, false) {
                 Ok(p) => {
                     created += 1;
@@ -187,7 +187,7 @@ fn sync_job(api: &mut ApiServer, job: &Value) -> Option<Millis> {
     set_count(&mut status, "active", active_now as i64);
     set_count(&mut status, "succeeded", succeeded);
     set_count(&mut status, "failed", failed);
-    status["ready"] = json!(active.iter().filter(|p| is_ready(p)).count());
+    status["ready"] = json!(active.iter().filter(|p| p.is_ready()).count());
     status["terminating"] = json!(0);
     status["uncountedTerminatedPods"] = json!({});
     if let Some((typ, reason, message)) = &finished {
@@ -215,7 +215,7 @@ fn cron_source() -> Source<'static> {
 
 /// Creates the Jobs that are due; returns the next schedule time.
 fn sync_cronjob(api: &mut ApiServer, cj: &Value) -> Option<Millis> {
-    if cj.pointer("/metadata/deletionTimestamp").is_some() {
+    if cj.is_terminating() {
         return None;
     }
     let now = api.now;
@@ -223,7 +223,7 @@ fn sync_cronjob(api: &mut ApiServer, cj: &Value) -> Option<Millis> {
     let uid = crate::api::str_at(cj, "/metadata/uid").to_string();
     let Ok(schedule) = Schedule::parse(crate::api::str_at(cj, "/spec/schedule")) else { return None };
     let job_res = resources::by_kind("Job").expect("served");
-    let mut jobs: Vec<_> = api.list_kind("Job", Some(&ns)).into_iter().filter(|j| controller_uid(j) == Some(uid.as_str())).collect();
+    let mut jobs: Vec<_> = api.list_kind("Job", Some(&ns)).into_iter().filter(|j| j.controller_uid() == Some(uid.as_str())).collect();
     jobs.sort_by(|a, b| crate::api::str_at(a, "/metadata/creationTimestamp").cmp(crate::api::str_at(b, "/metadata/creationTimestamp")));
     let finished = |j: &Value| has_condition(j, "Complete") || has_condition(j, "Failed");
     let since = cj.pointer("/status/lastScheduleTime").and_then(Value::as_str).and_then(parse_rfc3339).or_else(|| cj.pointer("/metadata/creationTimestamp").and_then(Value::as_str).and_then(parse_rfc3339)).unwrap_or(now);
@@ -255,7 +255,7 @@ fn sync_cronjob(api: &mut ApiServer, cj: &Value) -> Option<Millis> {
             let mut job = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": tpl.get("metadata").cloned().unwrap_or(json!({})), "spec": tpl.get("spec").cloned().unwrap_or(json!({}))});
             job["metadata"]["name"] = json!(name);
             job["metadata"]["namespace"] = json!(ns);
-            job["metadata"]["ownerReferences"] = json!([owner_ref(cj)]);
+            job["metadata"]["ownerReferences"] = json!([cj.controller_ref()]);
             crate::api::set_at(&mut job, "/metadata/annotations/batch.kubernetes.io~1cronjob-scheduled-timestamp", json!(rfc3339(at)));
             if api.create(job, false).is_ok() {
                 api.record_event(cj, "", "Normal", "SuccessfulCreate", &format!("Created job {}", name), cron_source());
@@ -275,7 +275,7 @@ fn sync_cronjob(api: &mut ApiServer, cj: &Value) -> Option<Millis> {
             }
         }
     }
-    let jobs_now: Vec<_> = api.list_kind("Job", Some(&ns)).into_iter().filter(|j| controller_uid(j) == Some(uid.as_str())).collect();
+    let jobs_now: Vec<_> = api.list_kind("Job", Some(&ns)).into_iter().filter(|j| j.controller_uid() == Some(uid.as_str())).collect();
     let active_refs: Vec<Value> = jobs_now.iter().filter(|j| !finished(j)).map(|j| json!({"apiVersion": "batch/v1", "kind": "Job", "name": crate::api::name(j), "namespace": ns, "resourceVersion": j["metadata"]["resourceVersion"], "uid": j["metadata"]["uid"]})).collect();
     if active_refs.is_empty() {
         status.as_object_mut().map(|m| m.remove("active"));

@@ -14,7 +14,7 @@ pub mod replicaset;
 
 use crate::apiserver::{ApiServer, Subresource};
 use serde_json::{json, Value};
-use crate::sim::Timers;
+use crate::clock::Timers;
 use crate::store::WatchEvent;
 
 pub struct ControllerManager {

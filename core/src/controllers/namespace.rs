@@ -1,6 +1,7 @@
 //! The namespace controller: a Terminating namespace has its contents deleted, then its
 //! `kubernetes` finalizer removed and the namespace itself deleted.
 
+use crate::api::ext::ObjectExt;
 use crate::api::resources::RESOURCES;
 use crate::apiserver::ApiServer;
 use crate::store::{EventType, WatchEvent};
@@ -14,7 +15,7 @@ pub struct NamespaceController {
 impl NamespaceController {
     pub fn on_event(&mut self, ev: &WatchEvent) {
         let kind = crate::api::kind(&ev.value);
-        if kind == "Namespace" && ev.typ == EventType::Put && ev.value.pointer("/metadata/deletionTimestamp").is_some() {
+        if kind == "Namespace" && ev.typ == EventType::Put && ev.value.is_terminating() {
             self.queue.insert(crate::api::name(&ev.value).to_string());
         } else if ev.typ == EventType::Delete && !crate::api::namespace(&ev.value).is_empty() {
             // content went away: a terminating namespace may now be empty
@@ -26,14 +27,14 @@ impl NamespaceController {
         let queue = std::mem::take(&mut self.queue);
         for ns in queue {
             let Some(n) = api.get_kind("Namespace", "", &ns) else { continue };
-            if n.pointer("/metadata/deletionTimestamp").is_none() {
+            if !n.is_terminating() {
                 continue;
             }
             let mut remaining = 0;
             for r in RESOURCES.iter().filter(|r| r.namespaced && r.kind != "Binding") {
                 for obj in api.list(r, Some(&ns)) {
                     remaining += 1;
-                    if obj.pointer("/metadata/deletionTimestamp").is_none() {
+                    if !obj.is_terminating() {
                         let _ = api.delete(r, &ns, crate::api::name(&obj), None);
                     }
                 }

@@ -2,6 +2,7 @@
 //! ServiceAccount controller's `default` ServiceAccount and the root-ca-cert-publisher's
 //! `kube-root-ca.crt` ConfigMap.
 
+use crate::api::ext::ObjectExt;
 use crate::apiserver::ApiServer;
 use crate::store::{EventType, WatchEvent};
 use serde_json::json;
@@ -30,7 +31,7 @@ impl NamespaceDefaults {
     pub fn reconcile(&mut self, api: &mut ApiServer) {
         for ns in std::mem::take(&mut self.queue) {
             let Some(n) = api.get_kind("Namespace", "", &ns) else { continue };
-            if n.pointer("/metadata/deletionTimestamp").is_some() {
+            if n.is_terminating() {
                 continue;
             }
             if api.get_kind("ServiceAccount", &ns, "default").is_none() {

@@ -6,12 +6,13 @@
 //! NoExecute taint are evicted, those with tolerationSeconds when it runs out (300 s from the
 //! DefaultTolerationSeconds admission). When the kubelet is back the taints go.
 
+use crate::api::ext::ObjectExt;
 use crate::api::time::{parse_rfc3339, rfc3339, Millis};
 use crate::apiserver::admission::set_condition;
 use crate::apiserver::events::Source;
 use crate::apiserver::{ApiServer, Subresource};
-use crate::scheduler::plugins::taint_toleration::toleration_matches;
-use crate::sim::{Timers, Wake};
+use crate::api::scheduling::toleration_matches;
+use crate::clock::{Timers, Wake};
 use serde_json::{json, Value};
 
 pub const NODE_MONITOR_PERIOD_MS: Millis = 5_000;
@@ -163,7 +164,7 @@ fn evict(api: &mut ApiServer) -> Option<Millis> {
         return None;
     }
     for p in api.list_kind("Pod", None) {
-        if p.pointer("/metadata/deletionTimestamp").is_some() {
+        if p.is_terminating() {
             continue;
         }
         let Some(node) = nodes.get(crate::api::str_at(&p, "/spec/nodeName")) else { continue };

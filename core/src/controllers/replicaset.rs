@@ -3,6 +3,7 @@
 //! orphans and releasing pods that stopped matching, creating pods from the template and
 //! deleting the least valuable ones first (controller.ActivePods ranking), and reports status.
 
+use crate::api::ext::{ObjectExt, PodExt};
 use crate::api::labels::{labels_of, map_of, Selector};
 use crate::api::resources;
 use crate::apiserver::events::Source;
@@ -21,15 +22,7 @@ pub struct ReplicaSetController {
 }
 
 fn is_active(p: &Value) -> bool {
-    !matches!(crate::api::str_at(p, "/status/phase"), "Succeeded" | "Failed") && p.pointer("/metadata/deletionTimestamp").is_none()
-}
-
-pub fn is_ready(p: &Value) -> bool {
-    p.pointer("/status/conditions").and_then(Value::as_array).into_iter().flatten().any(|c| c.get("type").and_then(Value::as_str) == Some("Ready") && c.get("status").and_then(Value::as_str) == Some("True"))
-}
-
-pub fn controller_uid(o: &Value) -> Option<&str> {
-    o.pointer("/metadata/ownerReferences")?.as_array()?.iter().find(|r| r.get("controller").and_then(Value::as_bool) == Some(true)).and_then(|r| r.get("uid")).and_then(Value::as_str)
+    !matches!(crate::api::str_at(p, "/status/phase"), "Succeeded" | "Failed") && !p.is_terminating()
 }
 
 fn selector_of(kind: &str, o: &Value) -> Selector {
@@ -45,10 +38,6 @@ fn selector_of(kind: &str, o: &Value) -> Selector {
 }
 
 /// A controller ownerReference to `o`.
-pub fn owner_ref(o: &Value) -> Value {
-    json!({"apiVersion": o["apiVersion"], "blockOwnerDeletion": true, "controller": true, "kind": o["kind"], "name": o["metadata"]["name"], "uid": o["metadata"]["uid"]})
-}
-
 impl ReplicaSetController {
     pub fn on_event(&mut self, ev: &WatchEvent) {
         let v = &ev.value;
@@ -95,7 +84,7 @@ fn source() -> Source<'static> {
 }
 
 fn sync(api: &mut ApiServer, kind: &str, rs: &Value) {
-    if rs.pointer("/metadata/deletionTimestamp").is_some() {
+    if rs.is_terminating() {
         return;
     }
     let ns = crate::api::namespace(rs).to_string();
@@ -106,7 +95,7 @@ fn sync(api: &mut ApiServer, kind: &str, rs: &Value) {
     let mut owned: Vec<Value> = vec![];
     for p in api.list_kind("Pod", Some(&ns)) {
         let matches = sel.matches(&labels_of(&p));
-        match controller_uid(&p) {
+        match p.controller_uid() {
             Some(u) if u == uid => {
                 if matches {
                     owned.push((*p).clone());
@@ -122,7 +111,7 @@ fn sync(api: &mut ApiServer, kind: &str, rs: &Value) {
                 let mut v = (*p).clone();
                 let refs = v["metadata"].as_object_mut().map(|m| m.entry("ownerReferences").or_insert_with(|| json!([])));
                 if let Some(Value::Array(refs)) = refs {
-                    refs.push(owner_ref(rs));
+                    refs.push(rs.controller_ref());
                 }
                 if let Ok(adopted) = api.update(v, Subresource::Main) {
                     owned.push((*adopted).clone());
@@ -139,7 +128,7 @@ fn sync(api: &mut ApiServer, kind: &str, rs: &Value) {
             let mut pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": tpl.get("metadata").cloned().unwrap_or(json!({})), "spec": tpl.get("spec").cloned().unwrap_or(json!({}))});
             pod["metadata"]["generateName"] = json!(format!("{}-", crate::api::name(rs)));
             pod["metadata"]["namespace"] = json!(ns);
-            pod["metadata"]["ownerReferences"] = json!([owner_ref(rs)]);
+            pod["metadata"]["ownerReferences"] = json!([rs.controller_ref()]);
             if let Some(m) = pod["metadata"].as_object_mut() {
                 m.remove("name");
                 m.remove("creationTimestamp");
@@ -176,14 +165,14 @@ fn delete_rank(p: &Value) -> (u8, u8, u8, i64, std::cmp::Reverse<String>, String
         _ => 2,
     };
     let restarts: i64 = p.pointer("/status/containerStatuses").and_then(Value::as_array).into_iter().flatten().map(|c| c.get("restartCount").and_then(Value::as_i64).unwrap_or(0)).sum();
-    (assigned as u8, phase, is_ready(p) as u8, -restarts, std::cmp::Reverse(crate::api::str_at(p, "/metadata/creationTimestamp").to_string()), crate::api::name(p).to_string())
+    (assigned as u8, phase, p.is_ready() as u8, -restarts, std::cmp::Reverse(crate::api::str_at(p, "/metadata/creationTimestamp").to_string()), crate::api::name(p).to_string())
 }
 
 fn update_status(api: &mut ApiServer, kind: &str, rs: &Value) {
     let Some(cur) = api.get_kind(kind, crate::api::namespace(rs), crate::api::name(rs)) else { return };
     let uid = crate::api::str_at(&cur, "/metadata/uid").to_string();
-    let pods: Vec<_> = api.list_kind("Pod", Some(crate::api::namespace(rs))).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str()) && is_active(p)).collect();
-    let ready = pods.iter().filter(|p| is_ready(p)).count();
+    let pods: Vec<_> = api.list_kind("Pod", Some(crate::api::namespace(rs))).into_iter().filter(|p| p.controller_uid() == Some(uid.as_str()) && is_active(p)).collect();
+    let ready = pods.iter().filter(|p| p.is_ready()).count();
     let template_labels = map_of(cur.pointer("/spec/template/metadata/labels"));
     let fully = pods.iter().filter(|p| {
         let l = labels_of(p);

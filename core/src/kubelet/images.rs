@@ -2,6 +2,8 @@
 //! a believable virtual time. Any tag of a known repository exists unless it is clearly a typo
 //! of a version; unknown repositories fail as a real registry does.
 
+pub use crate::api::image::{full_name, normalize};
+
 /// (repository, compressed size in bytes, what the image does when started without a command)
 pub static CATALOGUE: &[(&str, u64, Behaviour)] = &[
     ("nginx", 72_188_133, Behaviour::Server),
@@ -55,33 +57,6 @@ pub enum Behaviour {
     Server,
     /// a shell image: its default command (sh) exits at once without a TTY
     Shell,
-}
-
-/// Splits `docker.io/library/nginx:1.27@sha…` into the catalogue repository and tag.
-pub fn normalize(image: &str) -> (String, String) {
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let (repo, tag) = match without_digest.rsplit_once(':') {
-        Some((r, t)) if !t.contains('/') => (r, t),
-        _ => (without_digest, "latest"),
-    };
-    let repo = repo.strip_prefix("docker.io/").unwrap_or(repo);
-    let repo = repo.strip_prefix("library/").unwrap_or(repo);
-    (repo.to_string(), tag.to_string())
-}
-
-/// The image's fully qualified reference, as containerd reports it (docker/reference): a first
-/// path component with a `.` or `:` is a registry; otherwise Docker Hub, `library/` for
-/// official images.
-pub fn full_name(image: &str) -> String {
-    let (repo, tag) = normalize(image);
-    let registry = repo.split_once('/').is_some_and(|(h, _)| h.contains('.') || h.contains(':'));
-    if registry {
-        format!("{}:{}", repo, tag)
-    } else if repo.contains('/') {
-        format!("docker.io/{}:{}", repo, tag)
-    } else {
-        format!("docker.io/library/{}:{}", repo, tag)
-    }
 }
 
 /// The image if the simulated registry has it: (size, behaviour).

@@ -6,7 +6,7 @@
 
 use super::{images, CState, Ctr, Kubelet, Stage};
 use crate::apiserver::ApiServer;
-use crate::sim::{Timers, Wake};
+use crate::clock::{Timers, Wake};
 use serde_json::Value;
 
 pub(super) fn init_specs(pod: &Value) -> Vec<Value> {

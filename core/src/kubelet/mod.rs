@@ -11,11 +11,12 @@ pub mod probes;
 pub mod static_pods;
 pub mod usage;
 
+use crate::api::ext::ObjectExt;
 use crate::api::quantity::Quantity;
 use crate::api::time::{rfc3339, Millis};
 use crate::apiserver::events::Source;
 use crate::apiserver::{admission::set_condition, ApiServer, Subresource};
-use crate::sim::{Timers, Wake};
+use crate::clock::{Timers, Wake};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -112,13 +113,15 @@ pub struct Kubelet {
     components: std::cell::RefCell<(u64, Vec<String>)>,
     /// pods whose timers fired while the kubelet was stopped
     missed: BTreeSet<String>,
+    /// programs the node's container runtime knows beyond `runtime::program` (kube-scheduler)
+    binaries: runtime::Binaries,
     /// the static pod directory's fingerprint at the last sync from the heartbeat
     static_synced: u64,
 }
 
 impl Kubelet {
-    pub fn new(node: &str, index: u32) -> Self {
-        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new(), fs: default_files(), components: Default::default(), missed: BTreeSet::new(), static_synced: 0 }
+    pub fn new(node: &str, index: u32, binaries: runtime::Binaries) -> Self {
+        Kubelet { node: node.to_string(), index, running: true, registered: false, last_status_report: 0, pods: BTreeMap::new(), used_ips: BTreeSet::new(), fs: default_files(), components: Default::default(), missed: BTreeSet::new(), static_synced: 0, binaries }
     }
 
     pub fn internal_ip(&self) -> String {
@@ -150,7 +153,7 @@ impl Kubelet {
             return;
         }
         let pod = ev.value.clone();
-        let terminating = pod.pointer("/metadata/deletionTimestamp").is_some();
+        let terminating = pod.is_terminating();
         match self.pods.get(&uid).map(|r| r.stage.clone()) {
             None if !terminating => {
                 let phase = crate::api::str_at(&pod, "/status/phase");
@@ -261,11 +264,11 @@ impl Kubelet {
         }
         for (res, reason) in [("cpu", "OutOfcpu"), ("memory", "OutOfmemory"), ("ephemeral-storage", "OutOfephemeral-storage")] {
             let Some(cap) = alloc(res) else { continue };
-            let want = crate::scheduler::resources::pod_request(pod, res);
+            let want = crate::api::requests::pod_request(pod, res);
             if want.milli() == 0 {
                 continue;
             }
-            let used = others.iter().fold(Quantity::ZERO, |a, p| a.saturating_add(crate::scheduler::resources::pod_request(p, res)));
+            let used = others.iter().fold(Quantity::ZERO, |a, p| a.saturating_add(crate::api::requests::pod_request(p, res)));
             if used.saturating_add(want) > cap {
                 let fmt = |q: Quantity| if res == "cpu" { q.milli().to_string() } else { q.value().to_string() };
                 return Some((reason.into(), format!("Node didn't have enough resource: {}, requested: {}, used: {}, capacity: {}", res, fmt(want), fmt(used), fmt(cap))));
@@ -322,7 +325,7 @@ impl Kubelet {
         for p in pods {
             let uid = crate::api::str_at(&p, "/metadata/uid").to_string();
             let ev = WatchEvent { revision: 0, typ: EventType::Put, key: String::new(), value: p, created: false };
-            if ev.value.pointer("/metadata/deletionTimestamp").is_some() && !self.pods.contains_key(&uid) {
+            if ev.value.is_terminating() && !self.pods.contains_key(&uid) {
                 let _ = api.delete(crate::api::resources::by_kind("Pod").expect("served"), crate::api::namespace(&ev.value), crate::api::name(&ev.value), Some(0));
                 continue;
             }
@@ -453,7 +456,7 @@ impl Kubelet {
         api.record_event(pod, &field, "Normal", "Started", &format!("Started container {}", name), self.source());
         let full = images::full_name(&image);
         let digest = hex64(&mut api.rng);
-        let program = if crate::scheduler::process::is_kube_scheduler(c) { scheduler_program(api, pod, c, &self.fs) } else { runtime::program(c) };
+        let program = (self.binaries)(api, pod, c, &self.fs).unwrap_or_else(|| runtime::program(c));
         let mut ctr = Ctr {
             name,
             image: image.clone(),
@@ -538,7 +541,7 @@ impl Kubelet {
     }
 }
 
-fn hex64(rng: &mut crate::sim::rng::Rng) -> String {
+fn hex64(rng: &mut crate::clock::rng::Rng) -> String {
     format!("{:016x}{:016x}{:016x}{:016x}", rng.next_u64(), rng.next_u64(), rng.next_u64(), rng.next_u64())
 }
 
@@ -551,7 +554,7 @@ fn restart_events(c: &Ctr) -> [(String, &'static str, &'static str, String); 3] 
     ]
 }
 
-fn start_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng) {
+fn start_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::clock::rng::Rng) {
     c.container_id = format!("containerd://{}", hex64(rng));
     let (exit_at, logs) = match &c.program {
         runtime::Program::Exits { after, logs, .. } => (Some(now + after), logs.clone()),
@@ -587,7 +590,7 @@ type Event = (String, &'static str, &'static str, String);
 /// A container whose process ended, or whose back-off is over: restarted (the first time at
 /// once, then after 10 s doubling to 5 min — CrashLoopBackOff) if `restart(exit code)` says
 /// so, else left exited. Returns the exit code when it stays exited.
-fn settle_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng, pod_ref: &str, restart: impl Fn(i32) -> bool, events: &mut Vec<Event>) -> Option<i32> {
+fn settle_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::clock::rng::Rng, pod_ref: &str, restart: impl Fn(i32) -> bool, events: &mut Vec<Event>) -> Option<i32> {
     if let CState::Running { since, exit_at: Some(at) } = c.state {
         if at <= now {
             let code = c.killed.take().unwrap_or(match &c.program {
@@ -667,7 +670,7 @@ fn run_probes(c: &mut Ctr, ip: &str, now: Millis) -> Vec<(String, &'static str, 
     events
 }
 
-fn restart_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::sim::rng::Rng) {
+fn restart_ctr(c: &mut Ctr, now: Millis, rng: &mut crate::clock::rng::Rng) {
     c.previous_logs = Some(std::mem::take(&mut c.logs));
     c.restarts += 1;
     start_ctr(c, now, rng);
@@ -847,20 +850,3 @@ fn sort_conditions(p: &mut Value) {
     }
 }
 
-/// kube-scheduler's process: it runs with its flags and configuration, or prints why not and
-/// exits 1 (so a bad --config shows up as CrashLoopBackOff with the reason in `kubectl logs`).
-fn scheduler_program(api: &ApiServer, pod: &Value, c: &Value, fs: &BTreeMap<String, String>) -> runtime::Program {
-    match crate::scheduler::process::options(pod, c, api, fs) {
-        Ok(o) => {
-            // a Lease held by another process: this one waits as a standby
-            let me = format!("{}_", crate::api::name(pod));
-            let standby = o.leader_elect
-                && o.lock.split_once('/').and_then(|(ns, n)| api.get_kind("Lease", ns, n)).is_some_and(|l| {
-                    let holder = crate::api::str_at(&l, "/spec/holderIdentity");
-                    !holder.is_empty() && !holder.starts_with(&me)
-                });
-            runtime::Program::Forever { logs: crate::scheduler::process::start_logs(&o, api.now, standby) }
-        }
-        Err(e) => runtime::Program::Exits { after: 300, code: 1, logs: e },
-    }
-}

@@ -7,6 +7,10 @@ use super::images::{self, Behaviour};
 use crate::api::time::{parse_duration, Millis};
 use serde_json::Value;
 
+/// What the node knows how to run beyond the images' own behaviour: the simulation hands each
+/// kubelet the control-plane programs (kube-scheduler) so the kubelet needs no scheduler.
+pub type Binaries = fn(&crate::apiserver::ApiServer, &Value, &Value, &std::collections::BTreeMap<String, String>) -> Option<Program>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Program {
     Forever { logs: String },
@@ -83,7 +87,7 @@ fn script(s: &str) -> Program {
     let mut logs = String::new();
     let mut code = 0;
     for stmt in s.split(|c| c == ';' || c == '\n').flat_map(|p| p.split("&&")) {
-        let w = crate::console::shell::parse(stmt.trim()).ok().and_then(|l| l.pipelines.first().and_then(|p| p.commands.first().map(|c| c.words.clone()))).unwrap_or_default();
+        let w = crate::text::shell::parse(stmt.trim()).ok().and_then(|l| l.pipelines.first().and_then(|p| p.commands.first().map(|c| c.words.clone()))).unwrap_or_default();
         let Some(cmd) = w.first() else { continue };
         match cmd.rsplit('/').next().unwrap_or("") {
             "sleep" => match w.get(1).map(String::as_str) {

@@ -3,6 +3,7 @@
 //! in the API as `<name>-<node>` — recreated if deleted, removed when the file goes. This is how
 //! kubeadm runs etcd, kube-apiserver, kube-controller-manager and kube-scheduler.
 
+use crate::api::ext::ObjectExt;
 use super::Kubelet;
 use crate::apiserver::ApiServer;
 use serde_json::{json, Value};
@@ -76,7 +77,7 @@ impl Kubelet {
             let ns = crate::api::namespace(pod).to_string();
             let name = crate::api::name(pod).to_string();
             let current = api.get_kind("Pod", &ns, &name);
-            let same = current.as_ref().is_some_and(|c| crate::api::str_at(c, "/metadata/annotations/kubernetes.io~1config.hash") == hash.as_str() && c.pointer("/metadata/deletionTimestamp").is_none());
+            let same = current.as_ref().is_some_and(|c| crate::api::str_at(c, "/metadata/annotations/kubernetes.io~1config.hash") == hash.as_str() && !c.is_terminating());
             if same {
                 continue;
             }

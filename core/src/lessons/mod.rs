@@ -8,7 +8,8 @@ pub mod catalog;
 pub mod check;
 pub mod verify;
 
-use crate::console::{shell, Console};
+use crate::console::Console;
+use crate::text::shell;
 use crate::sim::Cluster;
 use serde::Deserialize;
 

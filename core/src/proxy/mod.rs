@@ -7,7 +7,7 @@
 pub mod dns;
 
 use crate::apiserver::ApiServer;
-use crate::sim::rng::Rng;
+use crate::clock::rng::Rng;
 use serde_json::Value;
 
 /// A service port's rules: (service "ns/name:port-name", cluster IP, port, protocol, node port,

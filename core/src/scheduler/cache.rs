@@ -52,7 +52,7 @@ pub struct Cache {
     /// PodDisruptionBudgets: (ns, name) → (selector, disruptionsAllowed)
     pub pdbs: BTreeMap<PodKey, (Selector, i64)>,
     /// the fast path's flat view of `nodes` (fast.rs)
-    pub table: super::fast::NodeTable,
+    pub table: super::node_table::NodeTable,
     /// over all nodes: pods with any (anti-)affinity term, and with required anti-affinity
     pub pods_with_affinity: usize,
     pub pods_with_required_anti_affinity: usize,

@@ -5,7 +5,7 @@
 
 use super::framework::Explanation;
 use crate::api::time::rfc3339;
-use crate::console::table;
+use crate::text::table;
 
 pub fn render(e: &Explanation) -> String {
     let mut out = String::new();

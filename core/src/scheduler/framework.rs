@@ -8,12 +8,11 @@
 use super::cache::Cache;
 use super::plugins::{self as p, Status};
 use super::types::{NodeInfo, PodInfo};
-use crate::sim::rng::Rng;
+use crate::clock::rng::Rng;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// framework.MaxNodeScore
-pub const MAX_NODE_SCORE: i64 = 100;
+pub use super::plugins::helper::{default_normalize, MAX_NODE_SCORE};
 
 /// Every plugin name kubesim knows, in the order of the v1 default profile's multiPoint list.
 /// The volume and DRA plugins are accepted in configurations but have nothing to check here
@@ -93,24 +92,6 @@ impl Profile {
             affinity: Default::default(),
             percentage_of_nodes_to_score: None,
         }
-    }
-}
-
-/// framework's DefaultNormalizeScore: scale to 0..100 by the maximum, optionally reversed.
-pub fn default_normalize(scores: &mut [i64], reverse: bool) {
-    let max = scores.iter().copied().max().unwrap_or(0);
-    for s in scores.iter_mut() {
-        if max == 0 {
-            if reverse {
-                *s = MAX_NODE_SCORE;
-            }
-            continue;
-        }
-        let mut v = MAX_NODE_SCORE * *s / max;
-        if reverse {
-            v = MAX_NODE_SCORE - v;
-        }
-        *s = v;
     }
 }
 

@@ -28,7 +28,7 @@ pub struct Options {
 pub fn is_kube_scheduler(c: &Value) -> bool {
     match c.get("command").and_then(Value::as_array).and_then(|a| a.first()).and_then(Value::as_str) {
         Some(cmd) => cmd.rsplit('/').next() == Some("kube-scheduler"),
-        None => crate::kubelet::images::normalize(crate::api::str_at(c, "/image")).0 == IMAGE,
+        None => crate::api::image::normalize(crate::api::str_at(c, "/image")).0 == IMAGE,
     }
 }
 

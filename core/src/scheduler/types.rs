@@ -3,6 +3,7 @@
 //! touch JSON in the scheduling cycle.
 
 use crate::api::labels::{labels_of, map_of, Labels, Op, Requirement, Selector};
+pub use crate::api::scheduling::{find_untolerated, node_selector_term, required_node_affinity_matches, taints_of, tolerations_of, NodeSelectorTerm, Taint, Toleration};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -57,98 +58,6 @@ impl Resource {
             }
         }
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Taint {
-    pub key: String,
-    pub value: String,
-    pub effect: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Toleration {
-    pub key: String,
-    /// "Exists" or "Equal" ("" defaults to Equal)
-    pub operator: String,
-    pub value: String,
-    /// "" tolerates every effect
-    pub effect: String,
-}
-
-impl Toleration {
-    /// v1.Toleration.ToleratesTaint
-    pub fn tolerates(&self, t: &Taint) -> bool {
-        if !self.effect.is_empty() && self.effect != t.effect {
-            return false;
-        }
-        if !self.key.is_empty() && self.key != t.key {
-            return false;
-        }
-        match self.operator.as_str() {
-            "Exists" => true,
-            "" | "Equal" => self.value == t.value,
-            _ => false,
-        }
-    }
-}
-
-pub fn tolerations_of(pod: &Value) -> Vec<Toleration> {
-    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    crate::api::at(pod, "/spec/tolerations")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|t| Toleration { key: s(t, "key"), operator: s(t, "operator"), value: s(t, "value"), effect: s(t, "effect") })
-        .collect()
-}
-
-pub fn taints_of(node: &Value) -> Vec<Taint> {
-    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    crate::api::at(node, "/spec/taints").and_then(Value::as_array).into_iter().flatten().map(|t| Taint { key: s(t, "key"), value: s(t, "value"), effect: s(t, "effect") }).collect()
-}
-
-/// A v1.NodeSelectorTerm: matchExpressions over labels and matchFields over metadata.name,
-/// ANDed; an empty term matches no node.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NodeSelectorTerm {
-    pub exprs: Vec<Requirement>,
-    pub fields: Vec<Requirement>,
-}
-
-impl NodeSelectorTerm {
-    pub fn matches(&self, node_name: &str, labels: &Labels) -> bool {
-        if self.exprs.is_empty() && self.fields.is_empty() {
-            return false;
-        }
-        let name_ok = self.fields.iter().all(|f| {
-            let mut m = Labels::new();
-            m.insert("metadata.name".into(), node_name.to_string());
-            f.matches(&m)
-        });
-        name_ok && self.exprs.iter().all(|e| e.matches(labels))
-    }
-}
-
-fn requirement(v: &Value) -> Requirement {
-    let key = v.get("key").and_then(Value::as_str).unwrap_or("").to_string();
-    let values = v.get("values").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
-    let op = match v.get("operator").and_then(Value::as_str).unwrap_or("") {
-        "In" => Op::In,
-        "NotIn" => Op::NotIn,
-        "Exists" => Op::Exists,
-        "DoesNotExist" => Op::DoesNotExist,
-        "Gt" => Op::Gt,
-        "Lt" => Op::Lt,
-        // validation rejects anything else; match nothing rather than everything
-        _ => Op::In,
-    };
-    Requirement { key, op, values }
-}
-
-pub fn node_selector_term(v: &Value) -> NodeSelectorTerm {
-    let list = |k: &str| v.get(k).and_then(Value::as_array).into_iter().flatten().map(requirement).collect();
-    NodeSelectorTerm { exprs: list("matchExpressions"), fields: list("matchFields") }
 }
 
 /// A pod (anti-)affinity term with its namespaces resolved (framework.AffinityTerm).
@@ -245,7 +154,7 @@ pub fn host_ports(pod: &Value) -> Vec<HostPort> {
 
 /// Normalized image reference (`nginx` → `nginx:latest`, docker.io prefixes dropped).
 pub fn normalized_image(image: &str) -> String {
-    let (repo, tag) = crate::kubelet::images::normalize(image);
+    let (repo, tag) = crate::api::image::normalize(image);
     format!("{}:{}", repo, tag)
 }
 
@@ -324,8 +233,8 @@ impl PodInfo {
             created: s(meta, "creationTimestamp"),
             deleting: meta.get("deletionTimestamp").is_some_and(|v| !v.is_null()),
             terminal: matches!(status.get("phase").and_then(Value::as_str), Some("Succeeded" | "Failed")),
-            requests: Resource::from_milli(&super::resources::pod_requests(pod, false)),
-            non_zero: Resource::from_milli(&super::resources::pod_requests(pod, true)),
+            requests: Resource::from_milli(&crate::api::requests::pod_requests(pod, false)),
+            non_zero: Resource::from_milli(&crate::api::requests::pod_requests(pod, true)),
             node_selector: map_of(spec.get("nodeSelector")).into_iter().collect(),
             required_node_affinity: node_aff.get(required).and_then(|r| r.get("nodeSelectorTerms")).and_then(Value::as_array).map(|ts| ts.iter().map(node_selector_term).collect()),
             preferred_node_affinity: arr(node_aff, preferred)
@@ -359,13 +268,12 @@ impl PodInfo {
     /// Whether the node's labels satisfy the pod's nodeSelector and required node affinity
     /// (nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)).
     pub fn required_node_affinity_matches(&self, node_name: &str, labels: &Labels) -> bool {
-        let selector_ok = self.node_selector.iter().all(|(k, v)| labels.get(k) == Some(v));
-        selector_ok && self.required_node_affinity.as_ref().is_none_or(|ts| ts.iter().any(|t| t.matches(node_name, labels)))
+        required_node_affinity_matches(&self.node_selector, self.required_node_affinity.as_deref(), node_name, labels)
     }
 
     /// The taint the pod does not tolerate among those matching `effects`.
     pub fn untolerated<'a>(&self, taints: &'a [Taint], effects: &[&str]) -> Option<&'a Taint> {
-        taints.iter().find(|t| effects.contains(&t.effect.as_str()) && !self.tolerations.iter().any(|tol| tol.tolerates(t)))
+        find_untolerated(taints, &self.tolerations, effects)
     }
 }
 

@@ -83,7 +83,7 @@ pub fn kubeadm(c: &mut Cluster) {
                 spec.remove("nodeName");
                 spec.remove("priority");
             }
-            k.fs.insert(format!("/etc/kubernetes/manifests/{}.yaml", component), crate::console::yaml::to_yaml(&pod));
+            k.fs.insert(format!("/etc/kubernetes/manifests/{}.yaml", component), crate::text::yaml::to_yaml(&pod));
         }
         k.sync_static_pods(&mut c.api);
     }

@@ -7,7 +7,6 @@
 use super::Cluster;
 use crate::api::time::Millis;
 use crate::apiserver::ApiServer;
-use crate::console::Console;
 use crate::scheduler::Schedulers;
 
 impl Cluster {
@@ -62,12 +61,4 @@ impl Cluster {
         c.controllers.running = false;
         c
     }
-}
-
-/// A console over the cluster at `revision`: `kubectl get`, `describe` and the text tools
-/// run; anything that would change it is refused with `why`.
-pub fn past_console(c: &Cluster, revision: i64, why: &str) -> Console {
-    let mut console = Console::new(c.past(revision));
-    console.read_only = Some(why.to_string());
-    console
 }

@@ -6,10 +6,10 @@
 
 pub mod bootstrap;
 pub mod history;
-pub mod rng;
 pub mod schedulers;
 
 use crate::api::time::Millis;
+pub use crate::clock::{rng, Timers, Wake, EPOCH};
 use crate::apiserver::ApiServer;
 use crate::controllers::ControllerManager;
 use crate::kubelet::Kubelet;
@@ -17,22 +17,6 @@ use crate::scheduler::Schedulers;
 use crate::store::{EventType, WatchEvent};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
-
-/// 2026-01-01T00:00:00Z: where every simulation's clock starts.
-pub const EPOCH: Millis = 1_767_225_600_000;
-
-/// Something a component asked to be woken for.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Wake {
-    /// a kubelet's periodic work (lease renewal, status), or a pod's next lifecycle step
-    Kubelet { node: String, pod_uid: Option<String> },
-    /// the scheduler's backoff / unschedulable flush
-    Scheduler,
-    /// a controller's requeue-after
-    Controller(&'static str),
-    /// kube-apiserver's housekeeping every 5 minutes: expired events go, etcd is compacted
-    Housekeeping,
-}
 
 /// kube-apiserver compacts etcd every 5 minutes (--etcd-compaction-interval).
 pub const HOUSEKEEPING_MS: Millis = 300_000;
@@ -47,18 +31,6 @@ struct Timer {
     at: Millis,
     seq: u64,
     wake: Wake,
-}
-
-/// Timers components schedule while reacting; the loop drains them into its queue.
-#[derive(Default)]
-pub struct Timers {
-    pending: Vec<(Millis, Wake)>,
-}
-
-impl Timers {
-    pub fn at(&mut self, at: Millis, wake: Wake) {
-        self.pending.push((at, wake));
-    }
 }
 
 pub struct Cluster {
@@ -133,7 +105,7 @@ impl Cluster {
     }
 
     pub(crate) fn take_timers(&mut self, t: Timers) {
-        for (at, w) in t.pending {
+        for (at, w) in t.drain() {
             self.push(at, w);
         }
     }
@@ -207,7 +179,7 @@ impl Cluster {
                     } else if !self.kubelets.contains_key(&name) {
                         // KWOK convention: every Node object gets a simulated kubelet.
                         self.node_index += 1;
-                        let k = Kubelet::new(&name, self.node_index);
+                        let k = Kubelet::new(&name, self.node_index, schedulers::binaries);
                         self.kubelets.insert(name.clone(), k);
                         timers.at(self.api.now, Wake::Kubelet { node: name, pod_uid: None });
                     }

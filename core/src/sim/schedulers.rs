@@ -3,10 +3,14 @@
 //! kube-scheduler — a second scheduler deployed by a learner. Leader election decides which of
 //! those sharing a lock (a Lease) actually schedule; the others wait as standbys, as upstream.
 
+use crate::api::ext::ObjectExt;
 use super::Cluster;
 use crate::scheduler::framework::Profile;
 use crate::scheduler::{process, DEFAULT_SCHEDULER};
+use crate::apiserver::ApiServer;
+use crate::kubelet::runtime::Program;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// The Lease kube-scheduler takes by default.
 pub const DEFAULT_LOCK: &str = "kube-system/kube-scheduler";
@@ -97,7 +101,7 @@ impl Cluster {
             .api
             .list_kind("Pod", None)
             .into_iter()
-            .filter(|p| concerns_schedulers(p) && crate::api::at(p, "/metadata/deletionTimestamp").is_none())
+            .filter(|p| concerns_schedulers(p) && !p.is_terminating())
             .filter(|p| crate::api::str_at(p, "/metadata/annotations/kubernetes.io~1config.mirror").is_empty() || crate::api::str_at(p, "/spec/nodeName") != self.control_plane.as_deref().unwrap_or(""))
             .collect();
         pods.sort_by(|a, b| crate::api::str_at(a, "/metadata/creationTimestamp").cmp(crate::api::str_at(b, "/metadata/creationTimestamp")));
@@ -138,5 +142,30 @@ impl Cluster {
                 s.running = leader;
             }
         }
+    }
+}
+
+/// The programs the simulated container runtime runs beyond `kubelet::runtime::program`: a
+/// container running kube-scheduler gets the scheduler's own flag and config handling
+/// (`scheduler/process.rs`). Given to every kubelet, which knows no scheduler itself.
+pub fn binaries(api: &ApiServer, pod: &Value, c: &Value, fs: &BTreeMap<String, String>) -> Option<Program> {
+    process::is_kube_scheduler(c).then(|| scheduler_program(api, pod, c, fs))
+}
+
+/// kube-scheduler's process: it runs with its flags and configuration, or prints why not and
+/// exits 1 (so a bad --config shows up as CrashLoopBackOff with the reason in `kubectl logs`).
+fn scheduler_program(api: &ApiServer, pod: &Value, c: &Value, fs: &BTreeMap<String, String>) -> Program {
+    match process::options(pod, c, api, fs) {
+        Ok(o) => {
+            // a Lease held by another process: this one waits as a standby
+            let me = format!("{}_", crate::api::name(pod));
+            let standby = o.leader_elect
+                && o.lock.split_once('/').and_then(|(ns, n)| api.get_kind("Lease", ns, n)).is_some_and(|l| {
+                    let holder = crate::api::str_at(&l, "/spec/holderIdentity");
+                    !holder.is_empty() && !holder.starts_with(&me)
+                });
+            Program::Forever { logs: process::start_logs(&o, api.now, standby) }
+        }
+        Err(e) => Program::Exits { after: 300, code: 1, logs: e },
     }
 }

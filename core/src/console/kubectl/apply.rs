@@ -3,10 +3,9 @@
 //! last-applied-configuration annotation drives a three-way merge, and the result is
 //! `created`, `configured` or `unchanged`.
 
-use super::args::{self, boolean, val, Flag};
+use super::resource;
 use super::output::kind_name;
-use crate::api::manifest;
-use crate::api::resources::{self, ResourceInfo};
+use crate::api::resources::ResourceInfo;
 use crate::apiserver::patch::{self, PatchType};
 use crate::apiserver::Subresource;
 use crate::console::{Console, Out};
@@ -14,70 +13,11 @@ use serde_json::{json, Map, Value};
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-/// Reads manifests from a file name or `-` (stdin).
-pub fn read_manifests_with(c: &Console, f: &str, stdin: &str) -> Result<Vec<Value>, String> {
-    let (text, source) = if f == "-" {
-        (stdin.to_string(), "STDIN".to_string())
-    } else {
-        match c.read_file(f) {
-            Ok(t) => (t, f.to_string()),
-            Err(_) => return Err(format!("error: the path \"{}\" does not exist", f)),
-        }
-    };
-    manifest::parse_stream(&text, &source)
-}
-
-pub fn read_manifests(c: &Console, f: &str) -> Result<Vec<Value>, String> {
-    read_manifests_with(c, f, "")
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
     Apply,
     Create,
     Replace,
-    Delete,
-}
-
-const FLAGS: &[Flag] = &[
-    val("filename", Some('f')),
-    val("dry-run", None),
-    val("output", Some('o')),
-    boolean("recursive", Some('R')),
-    val("validate", None),
-    boolean("save-config", None),
-    boolean("force", None),
-    val("grace-period", None),
-    boolean("now", None),
-    boolean("ignore-not-found", None),
-    val("cascade", None),
-    val("wait", None),
-    val("selector", Some('l')),
-    boolean("overwrite", None),
-    val("field-manager", None),
-    boolean("server-side", None),
-    boolean("prune", None),
-    boolean("all", None),
-];
-
-fn source_name(f: &str) -> String {
-    if f == "-" { "STDIN".into() } else { f.to_string() }
-}
-
-/// Client-side checks kubectl makes before sending: kind/apiVersion set, kind served.
-fn mapping(obj: &Value, source: &str, ns: &str) -> Result<&'static ResourceInfo, String> {
-    if !obj.is_object() {
-        return Err(format!("error: error validating \"{}\": error validating data: invalid object", source));
-    }
-    let kind = crate::api::kind(obj);
-    let av = crate::api::str_at(obj, "/apiVersion");
-    if kind.is_empty() || av.is_empty() {
-        let what = if kind.is_empty() && av.is_empty() { "[apiVersion not set, kind not set]" } else if kind.is_empty() { "kind not set" } else { "apiVersion not set" };
-        return Err(format!("error: error validating \"{}\": error validating data: {}; if you choose to ignore these errors, turn validation off with --validate=false", source, what));
-    }
-    resources::by_api_version_kind(av, kind).map_err(|_| {
-        format!("error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{}\" in version \"{}\"\nensure CRDs are installed first", crate::api::name(obj), if obj.pointer("/metadata/namespace").is_some() { crate::api::namespace(obj) } else { ns }, source, kind, av)
-    })
 }
 
 /// Sorted-key compact JSON, as Go's json.Marshal of an unstructured object.
@@ -101,87 +41,12 @@ pub fn run(c: &mut Console, verb: Verb, words: &[String], stdin: &str) -> Out {
         Verb::Apply => "kubectl apply",
         Verb::Create => "kubectl create",
         Verb::Replace => "kubectl replace",
-        Verb::Delete => "kubectl delete",
     };
-    let a = match args::parse(cmd, words, FLAGS) {
-        Ok(a) => a,
-        Err(e) => return Out::err(e),
-    };
-    let files = a.all("filename");
-    if files.is_empty() {
-        return Out::err(format!("error: must specify one of -f and -k\n\nSee '{} -h' for help and examples", cmd));
-    }
-    let dry = match a.get("dry-run") {
-        None | Some("none") => "",
-        Some("client") | Some("true") => " (dry run)",
-        Some("server") => " (server dry run)",
-        Some(o) => return Out::err(format!("error: Invalid dry-run value ({}). Must be \"none\", \"server\", or \"client\".", o)),
-    };
-    let explicit_ns = a.get("namespace").map(String::from);
-    let ns_default = explicit_ns.clone().unwrap_or_else(|| "default".into());
-    let mut out = Out::ok("");
-    for f in &files {
-        let source = source_name(f);
-        let objs = match read_manifests_with(c, f, stdin) {
-            Ok(o) => o,
-            Err(e) => {
-                out.stderr.push_str(&format!("{}\n", e));
-                out.code = 1;
-                continue;
-            }
-        };
-        if objs.is_empty() && verb != Verb::Delete {
-            out.stderr.push_str(&format!("error: no objects passed to {}\n", cmd.trim_start_matches("kubectl ")));
-            out.code = 1;
-        }
-        for mut obj in objs {
-            let r = match mapping(&obj, &source, &ns_default) {
-                Ok(r) => r,
-                Err(e) => {
-                    out.stderr.push_str(&format!("{}\n", e));
-                    out.code = 1;
-                    continue;
-                }
-            };
-            if r.namespaced {
-                let obj_ns = crate::api::namespace(&obj).to_string();
-                if let Some(n) = &explicit_ns {
-                    if !obj_ns.is_empty() && &obj_ns != n {
-                        out.stderr.push_str(&format!("error: the namespace from the provided object \"{}\" does not match the namespace \"{}\". You must pass '--namespace={}' to perform this operation.\n", obj_ns, n, obj_ns));
-                        out.code = 1;
-                        continue;
-                    }
-                }
-            }
-            let ns = if r.namespaced {
-                let n = crate::api::namespace(&obj);
-                if n.is_empty() { ns_default.clone() } else { n.to_string() }
-            } else {
-                String::new()
-            };
-            let res = match verb {
-                Verb::Apply => apply_one(c, r, &mut obj, &ns, dry, &source),
-                Verb::Create => create_one(c, r, &mut obj, &ns, dry, &source, a.on("save-config")),
-                Verb::Replace => replace_one(c, r, &mut obj, &ns, dry, &source, a.on("force")),
-                Verb::Delete => match super::modify::DeleteOpts::from_args(&a) {
-                    Ok(opts) => super::modify::delete_one(c, r, &ns, crate::api::name(&obj), &opts),
-                    Err(e) => Err(e),
-                },
-            };
-            match res {
-                Ok(msg) => {
-                    out.stdout.push_str(&msg);
-                    out.stdout.push('\n');
-                }
-                Err(e) => {
-                    out.stderr.push_str(&e);
-                    out.stderr.push('\n');
-                    out.code = 1;
-                }
-            }
-        }
-    }
-    out
+    resource::visit(c, cmd, words, stdin, false, &mut |c, a, r, obj, ns, dry, source| match verb {
+        Verb::Apply => apply_one(c, r, obj, ns, dry, source),
+        Verb::Create => create_one(c, r, obj, ns, dry, source, a.on("save-config")),
+        Verb::Replace => replace_one(c, r, obj, ns, dry, source, a.on("force")),
+    })
 }
 
 fn with_ns(obj: &mut Value, r: &ResourceInfo, ns: &str) {

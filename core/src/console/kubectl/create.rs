@@ -235,7 +235,7 @@ pub fn create(c: &mut Console, words: &[String], stdin: &str) -> Out {
             let containers: Vec<Value> = images
                 .iter()
                 .map(|img| {
-                    let cname = crate::kubelet::images::normalize(img).0.rsplit('/').next().unwrap_or("c").to_string();
+                    let cname = crate::api::image::normalize(img).0.rsplit('/').next().unwrap_or("c").to_string();
                     let mut ct = json!({"image": img, "name": cname, "resources": {}});
                     if !a.rest.is_empty() {
                         ct["command"] = json!(a.rest);

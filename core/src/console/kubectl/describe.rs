@@ -2,15 +2,16 @@
 //! ReplicaSet, Service, Namespace, and a generic fallback), written through Go's tabwriter,
 //! with the object's events last.
 
+use crate::api::ext::ObjectExt;
 use super::args::{self, boolean, val, Flag};
-use super::get;
+use super::resource;
 use crate::api::fields::FieldSelector;
 use crate::api::labels::{labels_of, map_of, Selector};
 use crate::api::quantity::Quantity;
 use crate::api::resources::ResourceInfo;
 use crate::api::time::{human_duration, parse_rfc3339, rfc1123z, Millis};
 use crate::api::{name, namespace, str_at};
-use crate::console::table::DESCRIBE;
+use crate::text::table::DESCRIBE;
 use crate::console::{Console, Out};
 use crate::sim::Cluster;
 use serde_json::Value;
@@ -26,7 +27,7 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
     if a.pos.is_empty() {
         return Out::err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl describe -h' for help and examples");
     }
-    let ts = match get::targets(&a.pos) {
+    let ts = match resource::targets(&a.pos) {
         Ok(t) => t,
         Err(e) => return Out::err(e),
     };
@@ -34,7 +35,7 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
         Ok(s) => s.unwrap_or_default(),
         Err(e) => return Out::err(format!("error: {}", e)),
     };
-    let (ns, all_ns) = get::namespace(&a);
+    let (ns, all_ns) = resource::namespace(&a);
     let show_events = a.get("show-events") != Some("false");
     let mut errors = vec![];
     let mut sections = vec![];
@@ -48,7 +49,7 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
             }
             found
         } else {
-            get::fetch(c, t, &ns, all_ns, &sel, &FieldSelector::default(), &mut errors)
+            resource::fetch(c, t, &ns, all_ns, &sel, &FieldSelector::default(), &mut errors)
         };
         for o in objs {
             sections.push(describe(&c.cluster, t.r, &o, show_events));
@@ -412,7 +413,7 @@ fn node(c: &Cluster, n: &Value, w: &mut String) {
     let limit = |p: &Value, r: &str| p.pointer("/spec/containers").and_then(Value::as_array).into_iter().flatten().fold(Quantity::ZERO, |a, ct| a.saturating_add(ct.pointer(&format!("/resources/limits/{}", r)).and_then(Value::as_str).and_then(|s| Quantity::parse(s).ok()).unwrap_or(Quantity::ZERO)));
     let mut totals = [Quantity::ZERO; 4];
     for p in &pods {
-        let (cr, cl, mr, ml) = (crate::scheduler::resources::pod_request(p, "cpu"), limit(p, "cpu"), crate::scheduler::resources::pod_request(p, "memory"), limit(p, "memory"));
+        let (cr, cl, mr, ml) = (crate::api::requests::pod_request(p, "cpu"), limit(p, "cpu"), crate::api::requests::pod_request(p, "memory"), limit(p, "memory"));
         totals[0] = totals[0].saturating_add(cr);
         totals[1] = totals[1].saturating_add(cl);
         totals[2] = totals[2].saturating_add(mr);
@@ -467,7 +468,7 @@ fn deployment(c: &Cluster, d: &Value, w: &mut String) {
     }
     // the ReplicaSets it controls: the one matching the template is new, the rest old
     let uid = str_at(d, "/metadata/uid");
-    let rss: Vec<_> = c.api.list_kind("ReplicaSet", Some(namespace(d))).into_iter().filter(|rs| crate::controllers::replicaset::controller_uid(rs) == Some(uid)).collect();
+    let rss: Vec<_> = c.api.list_kind("ReplicaSet", Some(namespace(d))).into_iter().filter(|rs| rs.controller_uid() == Some(uid)).collect();
     let rev = |rs: &Value| rs.pointer("/metadata/annotations/deployment.kubernetes.io~1revision").and_then(Value::as_str).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let newest = rss.iter().map(|rs| rev(rs)).max();
     let describe_rs = |rs: &Value| format!("{} ({}/{} replicas created)", name(rs), rs.pointer("/status/replicas").and_then(Value::as_i64).unwrap_or(0), rs.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0));
@@ -566,7 +567,7 @@ fn generic(r: &ResourceInfo, o: &Value, w: &mut String) {
         m.remove("apiVersion");
         m.remove("kind");
     }
-    for line in crate::console::yaml::to_yaml(&rest).lines() {
+    for line in crate::text::yaml::to_yaml(&rest).lines() {
         let _ = writeln!(w, "{}", line);
     }
 }

@@ -17,7 +17,7 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
     };
     // kubectl writes its progress to stdout and warnings/errors to stderr; a terminal shows
     // them interleaved in order, which is what the console keeps (one stream)
-    let mut out = super::modify::cordon(c, &[node.clone()], true);
+    let mut out = super::cordon::cordon(c, &[node.clone()], true);
     if out.code != 0 {
         return out;
     }

@@ -2,7 +2,7 @@
 //! Service selecting what the resource selects (kubectl/pkg/cmd/expose).
 
 use super::args::{self, val};
-use super::get;
+use super::resource;
 use super::output::{kind_name, yaml_or_json, Format};
 use crate::api::resources;
 use crate::console::{Console, Out};
@@ -13,14 +13,14 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
         Ok(a) => a,
         Err(e) => return Out::err(e),
     };
-    let ts = match get::targets(&a.pos) {
+    let ts = match resource::targets(&a.pos) {
         Ok(t) => t,
         Err(e) => return Out::err(e),
     };
     let Some(t) = ts.first().filter(|t| t.names.len() == 1) else {
         return Out::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
     };
-    let (ns, _) = get::namespace(&a);
+    let (ns, _) = resource::namespace(&a);
     let obj = match c.cluster.api.get(t.r, &ns, &t.names[0]) {
         Ok(o) => o,
         Err(e) => return Out::err(e.kubectl()),

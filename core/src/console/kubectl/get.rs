@@ -1,10 +1,9 @@
 //! `kubectl get`: resolve TYPE[,TYPE] [NAME…] or TYPE/NAME…, filter by namespace and
 //! selectors, and print in the requested format.
 
-use super::args::{self, boolean, val, Args, Flag};
+use super::args::{self, boolean, val, Flag};
 use super::output::{self, Format, TableOpts};
-use crate::api::fields::FieldSelector;
-use crate::api::labels::{labels_of, Selector};
+use super::resource::{fetch, namespace, selectors, targets, Target};
 use crate::api::resources::{self, ResourceInfo};
 use crate::console::jsonpath::JsonPath;
 use crate::console::{Console, Out};
@@ -30,91 +29,6 @@ const FLAGS: &[Flag] = &[
     val("subresource", None),
 ];
 
-/// What the user asked for: one kind with optional names.
-pub struct Target {
-    pub r: &'static ResourceInfo,
-    pub names: Vec<String>,
-}
-
-/// The kinds `kubectl get all` shows.
-const ALL: &[&str] = &["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "ReplicationController", "Job", "CronJob"];
-
-pub fn resolve(typed: &str) -> Result<&'static ResourceInfo, String> {
-    resources::lookup(typed).ok_or_else(|| format!("error: the server doesn't have a resource type \"{}\"", typed))
-}
-
-pub fn targets(pos: &[String]) -> Result<Vec<Target>, String> {
-    let Some(first) = pos.first() else { return Ok(vec![]) };
-    if first.contains('/') {
-        let mut out: Vec<Target> = vec![];
-        for p in pos {
-            let Some((t, n)) = p.split_once('/') else {
-                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
-            };
-            let r = resolve(t)?;
-            if n.is_empty() {
-                return Err(format!("error: arguments in resource/name form must have a single resource and name"));
-            }
-            match out.iter_mut().find(|x| x.r == r) {
-                Some(x) => x.names.push(n.to_string()),
-                None => out.push(Target { r, names: vec![n.to_string()] }),
-            }
-        }
-        return Ok(out);
-    }
-    let mut out = vec![];
-    for t in first.split(',').filter(|t| !t.is_empty()) {
-        if t.eq_ignore_ascii_case("all") {
-            for k in ALL {
-                out.push(Target { r: resources::by_kind(k).expect("served"), names: vec![] });
-            }
-            continue;
-        }
-        out.push(Target { r: resolve(t)?, names: vec![] });
-    }
-    let names: Vec<String> = pos[1..].to_vec();
-    if !names.is_empty() {
-        if out.len() > 1 {
-            return Err("error: you must specify only one resource".into());
-        }
-        if let Some(t) = out.first_mut() {
-            t.names = names;
-        }
-    }
-    Ok(out)
-}
-
-/// The -l and --field-selector of a command, parsed; errors as kubectl prints them.
-pub fn selectors(a: &Args) -> Result<(Selector, FieldSelector), Out> {
-    let sel = a.get("selector").map(Selector::parse).transpose().map_err(|e| Out::err(format!("error: {}", e)))?.unwrap_or_default();
-    let fsel = a.get("field-selector").map(FieldSelector::parse).transpose().map_err(|e| Out::err(format!("Error from server (BadRequest): {}", e)))?.unwrap_or_default();
-    Ok((sel, fsel))
-}
-
-/// The namespace a command acts in (-n, else `default`) and whether -A was given.
-pub fn namespace(a: &Args) -> (String, bool) {
-    let all = a.on("all-namespaces");
-    (a.get("namespace").filter(|s| !s.is_empty()).unwrap_or("default").to_string(), all)
-}
-
-/// Objects for a target: named ones (NotFound errors collected) or all matching the selectors.
-pub fn fetch(c: &Console, t: &Target, ns: &str, all_ns: bool, sel: &Selector, fsel: &FieldSelector, errors: &mut Vec<String>) -> Vec<Arc<Value>> {
-    let api = &c.cluster.api;
-    let nsarg = if !t.r.namespaced { "" } else { ns };
-    if !t.names.is_empty() {
-        let mut out = vec![];
-        for n in &t.names {
-            match api.get(t.r, nsarg, n) {
-                Ok(v) => out.push(v),
-                Err(e) => errors.push(e.kubectl()),
-            }
-        }
-        return out;
-    }
-    let scope = if all_ns || !t.r.namespaced { None } else { Some(ns) };
-    api.list(t.r, scope).into_iter().filter(|o| (sel.is_empty() || sel.matches(&labels_of(o))) && fsel.matches(o)).collect()
-}
-
 pub fn run(c: &mut Console, words: &[String]) -> Out {
     let a = match args::parse("kubectl get", words, FLAGS) {
         Ok(a) => a,
@@ -136,7 +50,7 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
         Err(e) => return Out::err(e),
     };
     if let Some(f) = a.get("filename") {
-        match super::apply::read_manifests(c, f) {
+        match super::resource::read_manifests(c, f) {
             Ok(objs) => {
                 for o in objs {
                     if let Some(r) = resources::by_kind(crate::api::kind(&o)) {

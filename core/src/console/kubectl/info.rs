@@ -3,7 +3,8 @@
 
 use super::args::{self, boolean, val};
 use crate::api::resources::RESOURCES;
-use crate::console::{table, Console, Out};
+use crate::console::{Console, Out};
+use crate::text::table;
 
 pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service\n  run             Run a particular image on the cluster\n\nBasic Commands (Intermediate):\n  explain         Get documentation for a resource\n  get             Display one or many resources\n  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector\n\nCluster Management Commands:\n  cordon          Mark node as unschedulable\n  uncordon        Mark node as schedulable\n  taint           Update the taints on one or more nodes\n\nTroubleshooting and Debugging Commands:\n  describe        Show details of a specific resource or group of resources\n  exec            Execute a command in a container\n\nAdvanced Commands:\n  apply           Apply a configuration to a resource by file name or stdin\n  replace         Replace a resource by file name or stdin\n  wait            Experimental: Wait for a specific condition on one or many resources\n\nSettings Commands:\n  label           Update the labels on a resource\n  annotate        Update the annotations on a resource\n\nOther Commands:\n  api-resources   Print the supported API resources on the server\n  version         Print the client and server version information\n\nUsage:\n  kubectl [flags] [options]\n";
 
@@ -101,13 +102,13 @@ pub fn exec(c: &mut Console, words: &[String]) -> Out {
 /// Runs a command inside the pod's container. `sh -c "…"` runs its one command (with any
 /// `VAR=value` prefix), as the study notes' `sh -c "ETCDCTL_API=3 etcdctl get …"` does.
 fn in_container(c: &mut Console, p: &serde_json::Value, ns: &str, pod: &str, rest: &[String], depth: u8) -> Out {
-    let words: Vec<String> = rest.iter().skip_while(|w| crate::console::shell::is_assignment(w)).cloned().collect();
+    let words: Vec<String> = rest.iter().skip_while(|w| crate::text::shell::is_assignment(w)).cloned().collect();
     let Some(cmd) = words.first().map(String::as_str) else { return Out::ok("") };
     let a_rest = &words;
     match cmd {
         "sh" | "bash" | "/bin/sh" | "/bin/bash" if depth == 0 && a_rest.get(1).map(String::as_str) == Some("-c") => {
             let script = a_rest.get(2).map(String::as_str).unwrap_or("");
-            match crate::console::shell::parse(script) {
+            match crate::text::shell::parse(script) {
                 Ok(line) if line.pipelines.len() == 1 && line.pipelines[0].commands.len() == 1 => in_container(c, p, ns, pod, &line.pipelines[0].commands[0].words, 1),
                 _ => Out { stdout: String::new(), stderr: format!("kubesim: `sh -c {:?}` inside a container is not simulated: one simple command only\ncommand terminated with exit code 126\n", script), code: 126 },
             }
@@ -124,7 +125,7 @@ fn in_container(c: &mut Console, p: &serde_json::Value, ns: &str, pod: &str, res
         "nslookup" => {
             let Some(name) = a_rest.get(1) else { return Out { stderr: "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\ncommand terminated with exit code 1\n".into(), code: 1, ..Default::default() } };
             let image = crate::api::str_at(p, "/spec/containers/0/image");
-            let old = crate::kubelet::images::normalize(image).1.starts_with("1.28");
+            let old = crate::api::image::normalize(image).1.starts_with("1.28");
             let (text, code) = crate::proxy::dns::nslookup(&c.cluster.api, name, ns, old);
             if code == 0 { Out::ok(text) } else { Out { stdout: text, stderr: "command terminated with exit code 1\n".into(), code: 1 } }
         }
@@ -136,3 +137,6 @@ fn in_container(c: &mut Console, p: &serde_json::Value, ns: &str, pod: &str, res
         _ => Out { stdout: String::new(), stderr: format!("kubesim: `{}` inside a container is not simulated (try hostname, env, cat /etc/hosts, cat /etc/resolv.conf, ls, nslookup, curl, wget, or etcdctl in etcd-controlplane)\ncommand terminated with exit code 126\n", a_rest.join(" ")), code: 126 },
     }
 }
+
+/// `kubectl cluster-info` on the exam's cluster.
+pub const CLUSTER_INFO: &str = "Kubernetes control plane is running at https://172.30.1.2:6443\nCoreDNS is running at https://172.30.1.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n";

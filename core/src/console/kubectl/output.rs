@@ -5,7 +5,7 @@ use super::printers;
 use crate::api::resources::ResourceInfo;
 use crate::api::time::Millis;
 use crate::console::jsonpath::{print_value, JsonPath};
-use crate::console::{table, yaml};
+use crate::text::{table, yaml};
 use serde_json::{json, Value};
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! kubectl's human-readable columns per kind (kubectl/pkg/printers/internalversion/printers.go):
 //! the same headers, the same cell logic (pod STATUS and READY, node ROLES, service PORT(S) …).
 
+use crate::api::ext::ObjectExt;
 use crate::api::labels::{labels_of, Selector};
 use crate::api::time::{human_duration, parse_rfc3339, Millis};
 use crate::api::{at, name, str_at};
@@ -230,7 +231,7 @@ fn job_status(v: &Value) -> String {
         "Complete".into()
     } else if has("Failed") {
         "Failed".into()
-    } else if at(v, "/metadata/deletionTimestamp").is_some() {
+    } else if v.is_terminating() {
         "Terminating".into()
     } else if has("Suspended") {
         "Suspended".into()
@@ -303,7 +304,7 @@ pub fn pod_status(v: &Value, now: Millis) -> (String, String, String) {
             reason = if ready_cond { "Running".into() } else { "NotReady".into() };
         }
     }
-    if at(v, "/metadata/deletionTimestamp").is_some() {
+    if v.is_terminating() {
         reason = if str_at(status, "/reason") == "NodeLost" { "Unknown".into() } else { "Terminating".into() };
     }
     let restarts_s = match last_restart {

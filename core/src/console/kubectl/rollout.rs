@@ -2,8 +2,9 @@
 //! pause|resume`, with kubectl's messages (kubectl/pkg/polymorphichelpers rollout_status.go,
 //! history.go, rollback.go).
 
+use crate::api::ext::ObjectExt;
 use super::args::{self, boolean, val};
-use super::get;
+use super::resource;
 use super::output::kind_name;
 use crate::api::resources::ResourceInfo;
 use crate::apiserver::patch::PatchType;
@@ -13,7 +14,7 @@ use serde_json::{json, Value};
 
 /// One TYPE/NAME or TYPE NAME target.
 fn one_target(pos: &[String], cmd: &str) -> Result<(&'static ResourceInfo, String), Out> {
-    let ts = get::targets(pos).map_err(Out::err)?;
+    let ts = resource::targets(pos).map_err(Out::err)?;
     match ts.as_slice() {
         [t] if t.names.len() == 1 => Ok((t.r, t.names[0].clone())),
         _ => Err(Out::err(format!("error: required resource not specified\nSee 'kubectl {} -h' for help and examples", cmd))),
@@ -37,7 +38,7 @@ pub fn scale(c: &mut Console, words: &[String]) -> Out {
     if !["Deployment", "ReplicaSet", "ReplicationController"].contains(&r.kind) {
         return Out::err(format!("error: no scaler has been implemented for {{\"{}\" \"{}\"}}", r.group, r.kind));
     }
-    let (ns, _) = get::namespace(&a);
+    let (ns, _) = resource::namespace(&a);
     let cur = match c.cluster.api.get(r, &ns, &name) {
         Ok(v) => v,
         Err(e) => return Out::err(e.kubectl()),
@@ -75,7 +76,7 @@ pub fn set(c: &mut Console, words: &[String]) -> Out {
         Ok(x) => x,
         Err(e) => return e,
     };
-    let (ns, _) = get::namespace(&a);
+    let (ns, _) = resource::namespace(&a);
     let cur = match c.cluster.api.get(r, &ns, &name) {
         Ok(v) => v,
         Err(e) => return Out::err(e.kubectl()),
@@ -120,7 +121,7 @@ pub fn rollout(c: &mut Console, words: &[String]) -> Out {
     if !["Deployment", "DaemonSet"].contains(&r.kind) {
         return Out::err(format!("error: no {} has been implemented for {{\"{}\" \"{}\"}}", if sub == "status" { "status viewer" } else { "history viewer" }, r.group, r.kind));
     }
-    let (ns, _) = get::namespace(&a);
+    let (ns, _) = resource::namespace(&a);
     if let Err(e) = c.cluster.api.get(r, &ns, &name) {
         return Out::err(e.kubectl());
     }
@@ -222,7 +223,7 @@ fn revisions(c: &Console, ns: &str, name: &str) -> Vec<(i64, std::sync::Arc<Valu
         .api
         .list_kind("ReplicaSet", Some(ns))
         .into_iter()
-        .filter(|rs| crate::controllers::replicaset::controller_uid(rs) == Some(uid.as_str()))
+        .filter(|rs| rs.controller_uid() == Some(uid.as_str()))
         .map(|rs| (rs.pointer("/metadata/annotations/deployment.kubernetes.io~1revision").and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(0), rs))
         .collect();
     out.sort_by_key(|(r, _)| *r);
@@ -239,7 +240,7 @@ fn history(c: &mut Console, r: &ResourceInfo, ns: &str, name: &str) -> Out {
         let cause = rs.pointer("/metadata/annotations/kubernetes.io~1change-cause").and_then(Value::as_str).unwrap_or("<none>");
         rows.push_str(&format!("{}\t{}\n", rev, cause));
     }
-    text.push_str(&crate::console::table::DESCRIBE.format(&rows));
+    text.push_str(&crate::text::table::DESCRIBE.format(&rows));
     text.push('\n');
     Out::ok(text)
 }

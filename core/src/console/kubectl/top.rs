@@ -4,7 +4,8 @@
 //! installed (as in the CKA exam environment); a pod needs a first 15-second scrape window.
 
 use super::args::{self, boolean, val};
-use crate::console::{table, Console, Out};
+use crate::console::{Console, Out};
+use crate::text::table;
 use serde_json::Value;
 
 const MI: i64 = 1024 * 1024;

@@ -2,7 +2,7 @@
 //! virtual time until the condition holds or the timeout passes.
 
 use super::args::{self, boolean, val};
-use super::get;
+use super::resource;
 use super::output::kind_name;
 use crate::api::fields::FieldSelector;
 use crate::api::labels::Selector;
@@ -66,17 +66,17 @@ pub fn run(c: &mut Console, words: &[String]) -> Out {
             None => return Out::err(format!("error: invalid argument \"{}\" for \"--timeout\" flag: time: invalid duration \"{}\"", t, t)),
         },
     };
-    let ts = match get::targets(&a.pos) {
+    let ts = match resource::targets(&a.pos) {
         Ok(t) if !t.is_empty() => t,
         Ok(_) => return Out::err("error: resource(s) were provided, but no name was specified"),
         Err(e) => return Out::err(e),
     };
     let sel = a.get("selector").and_then(|s| Selector::parse(s).ok()).unwrap_or_default();
-    let (ns, all_ns) = get::namespace(&a);
+    let (ns, all_ns) = resource::namespace(&a);
     let mut errors = vec![];
     let mut targets: Vec<(&'static crate::api::resources::ResourceInfo, String, String)> = vec![];
     for t in &ts {
-        for o in get::fetch(c, t, &ns, all_ns, &sel, &FieldSelector::default(), &mut errors) {
+        for o in resource::fetch(c, t, &ns, all_ns, &sel, &FieldSelector::default(), &mut errors) {
             targets.push((t.r, crate::api::namespace(&o).to_string(), crate::api::name(&o).to_string()));
         }
     }

@@ -22,7 +22,7 @@ mod tests {
     // node; a pod already bound elsewhere is refused.
     #[test]
     fn binds_once() {
-        let mut api = ApiServer::new(1, crate::sim::EPOCH);
+        let mut api = ApiServer::new(1, crate::clock::EPOCH);
         api.create(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}}), false).unwrap();
         api.create(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "foo", "namespace": "ns"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}), false).unwrap();
         let bound = bind(&mut api, "ns", "foo", "foohost").unwrap();

@@ -2,7 +2,7 @@
 //! scaled by the fraction of nodes that have it (image_locality.go: between 23 MB and 1000 MB
 //! per container).
 
-use crate::scheduler::framework::MAX_NODE_SCORE;
+use super::helper::MAX_NODE_SCORE;
 use crate::scheduler::types::{NodeInfo, PodInfo};
 use std::collections::HashMap;
 

@@ -7,7 +7,7 @@
 use super::{FilterResult, Status};
 use crate::api::labels::Labels;
 use crate::scheduler::cache::Cache;
-use crate::scheduler::framework::MAX_NODE_SCORE;
+use super::helper::MAX_NODE_SCORE;
 use crate::scheduler::types::{AffinityTerm, NodeInfo, PodInfo};
 use std::collections::HashMap;
 

@@ -3,6 +3,7 @@
 //! PodInfo / NodeInfo; `framework.rs` calls them in the profile's order.
 
 pub mod default_binder;
+pub mod helper;
 pub mod image_locality;
 pub mod inter_pod_affinity;
 pub mod node_affinity;

@@ -3,7 +3,7 @@
 //! requests). Best-effort pods are skipped at PreScore so they do not pile onto one node.
 
 use super::node_resources_fit::allocatable_request;
-use crate::scheduler::framework::MAX_NODE_SCORE;
+use super::helper::MAX_NODE_SCORE;
 use crate::scheduler::types::{NodeInfo, PodInfo};
 
 pub const NAME: &str = "NodeResourcesBalancedAllocation";

@@ -5,7 +5,7 @@
 //! counting 100m / 200Mi for containers that request nothing.
 
 use super::{FilterResult, Status};
-use crate::scheduler::framework::MAX_NODE_SCORE;
+use super::helper::MAX_NODE_SCORE;
 use crate::scheduler::types::{NodeInfo, PodInfo, Resource};
 
 pub const NAME: &str = "NodeResourcesFit";

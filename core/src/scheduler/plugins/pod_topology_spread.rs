@@ -8,7 +8,7 @@
 use super::{FilterResult, Status};
 use crate::api::labels::{Op, Requirement, Selector};
 use crate::scheduler::cache::Cache;
-use crate::scheduler::framework::MAX_NODE_SCORE;
+use super::helper::MAX_NODE_SCORE;
 use crate::scheduler::types::{NodeInfo, PodInfo, SpreadConstraint};
 use std::collections::HashMap;
 

@@ -8,13 +8,6 @@ use crate::scheduler::types::{NodeInfo, PodInfo, Toleration};
 pub const NAME: &str = "TaintToleration";
 pub const ERR_REASON: &str = "node(s) had untolerated taint(s)";
 
-/// v1.Toleration.ToleratesTaint over JSON (for the taint eviction controller).
-pub fn toleration_matches(t: &serde_json::Value, taint: &serde_json::Value) -> bool {
-    let s = |v: &serde_json::Value, k: &str| v.get(k).and_then(serde_json::Value::as_str).unwrap_or("").to_string();
-    let tol = Toleration { key: s(t, "key"), operator: s(t, "operator"), value: s(t, "value"), effect: s(t, "effect") };
-    tol.tolerates(&crate::scheduler::types::Taint { key: s(taint, "key"), value: s(taint, "value"), effect: s(taint, "effect") })
-}
-
 pub fn filter(pod: &PodInfo, n: &NodeInfo) -> FilterResult {
     match pod.untolerated(&n.node.taints, &["NoSchedule", "NoExecute"]) {
         None => Ok(()),
@@ -69,7 +62,7 @@ mod tests {
         // a NoSchedule toleration does not count for scoring
         assert_eq!(score(&pre_score(&pod(json!([{"key": "a", "operator": "Exists", "effect": "NoSchedule"}]))), &n), 2);
         let mut s = vec![2, 1, 0];
-        crate::scheduler::framework::default_normalize(&mut s, true);
+        crate::scheduler::plugins::helper::default_normalize(&mut s, true);
         assert_eq!(s, vec![0, 50, 100]);
     }
 }
