@@ -131,7 +131,7 @@ pub fn schedule(opts: &Options, clock: std::rc::Rc<dyn Fn() -> f64>) -> Report {
     }
     schedulers.cycle_clock = Some(clock.clone());
     // the informers' initial list: everything created so far
-    schedulers.sync(&api.store, api.now);
+    schedulers.sync(api.store(), api.now);
     let t1 = clock();
     let mut timers = Timers::default();
     schedulers.schedule_pending(&mut api, &mut timers);

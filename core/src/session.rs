@@ -161,7 +161,7 @@ impl Session {
             if d > 0 {
                 c.cluster.advance(d);
             }
-            if c.cluster.api.store.revision() >= revision {
+            if c.cluster.api.store().revision() >= revision {
                 break;
             }
             let _ = c.type_text(input);
@@ -224,7 +224,7 @@ mod tests {
         let back = Session::from_json(&s.to_json()).unwrap();
         assert_eq!(back, s);
         let replayed = back.replay();
-        let dump = |c: &Console| c.cluster.api.store.snapshot_at(i64::MAX).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>();
+        let dump = |c: &Console| c.cluster.api.store().snapshot_at(i64::MAX).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>();
         assert_eq!(dump(&replayed), dump(&live));
     }
 
@@ -246,7 +246,7 @@ mod tests {
         let back = Session::from_json(&s.to_json()).unwrap();
         assert_eq!(back.lesson.as_deref(), Some("taints-tolerations"));
         let replayed = back.replay();
-        let dump = |c: &Console| c.cluster.api.store.snapshot_at(i64::MAX).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>();
+        let dump = |c: &Console| c.cluster.api.store().snapshot_at(i64::MAX).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect::<Vec<_>>();
         assert_eq!(dump(&replayed), dump(&live));
         // the lesson's setup tainted node02
         assert!(dump(&replayed).iter().any(|l| l.starts_with("/registry/minions/node02=") && l.contains("dedicated")));

@@ -36,8 +36,8 @@ pub struct SoakReport {
 fn hour(c: &Console, hour: u32) -> SoakHour {
     SoakHour {
         hour,
-        objects: c.cluster.api.store.len(),
-        history: c.cluster.api.store.history_len(),
+        objects: c.cluster.api.store().len(),
+        history: c.cluster.api.store().history_len(),
         pods: c.cluster.api.list_kind("Pod", None).len(),
         events: c.cluster.api.list_kind("Event", None).len(),
     }
@@ -103,7 +103,7 @@ impl Soak {
     pub fn finish(mut self) -> SoakReport {
         self.session.now = self.c.cluster.now();
         let last = self.figures();
-        SoakReport { session_bytes: self.session.to_json().len(), steps: self.session.steps.len(), last, revision: self.c.cluster.api.store.revision(), session: self.session }
+        SoakReport { session_bytes: self.session.to_json().len(), steps: self.session.steps.len(), last, revision: self.c.cluster.api.store().revision(), session: self.session }
     }
 }
 
@@ -137,7 +137,7 @@ mod tests {
         let back = Session::from_json(&json).unwrap();
         assert_eq!(back, r.session);
         let replayed = back.replay();
-        assert_eq!(replayed.cluster.api.store.revision(), r.revision);
+        assert_eq!(replayed.cluster.api.store().revision(), r.revision);
         // a node deleted and joined again is back: 3 nodes of the default cluster + 12
         assert_eq!(replayed.cluster.api.list_kind("Node", None).len(), 15);
     }

@@ -10,9 +10,9 @@ fn console() -> Console {
 
 /// Runs input and returns (output, whether the store changed).
 fn run(c: &mut Console, input: &str) -> (String, bool) {
-    let before = c.cluster.api.store.revision();
+    let before = c.cluster.api.store().revision();
     let out = c.run_script(input);
-    (out, c.cluster.api.store.revision() != before)
+    (out, c.cluster.api.store().revision() != before)
 }
 
 #[test]
@@ -89,10 +89,10 @@ fn hostile_values_in_valid_yaml() {
 fn odd_console_lines() {
     let mut c = console();
     for line in ["kubectl", "kubectl get", "kubectl get ''", "kubectl get pods -o jsonpath='{.items[*'", "kubectl get pods -o custom-columns=", "kubectl get pods --sort-by='{{'", "kubectl -n", "kubectl get pods -l '!!'", "kubectl get pods --field-selector '=='", "kubectl taint nodes", "kubectl taint nodes node01 :NoSchedule", "kubectl label pods", "sleep -5", "sleep 99999999999999999999", "kubectl wait --for=condition=Ready pod/none --timeout=-1s", "etcdctl get", "sim node stop nothere", "kubectl delete", "kubectl run x --image=nginx --port=abc", "kubectl exec", "kubectl create deployment", "kubectl get pods ,,,", "kubectl get pod/", "kubectl cordon nothere", "\u{0}\u{1}\u{2}", "kubectl explain pods.spec.nope"] {
-        let before = c.cluster.api.store.revision();
+        let before = c.cluster.api.store().revision();
         let out = c.run_script(line);
         let _ = out;
-        let after = c.cluster.api.store.revision();
+        let after = c.cluster.api.store().revision();
         assert_eq!(before, after, "{line:?} changed the store");
     }
 }
@@ -103,8 +103,8 @@ fn same_seed_same_history() {
     let mut a = Console::new(Cluster::default_cluster(42));
     let mut b = Console::new(Cluster::default_cluster(42));
     assert_eq!(a.run_script(script), b.run_script(script));
-    let sa: Vec<_> = a.cluster.api.store.range("/").map(|(k, e)| (k.clone(), e.value.to_string())).collect();
-    let sb: Vec<_> = b.cluster.api.store.range("/").map(|(k, e)| (k.clone(), e.value.to_string())).collect();
+    let sa: Vec<_> = a.cluster.api.store().range("/").map(|(k, e)| (k.clone(), e.value.to_string())).collect();
+    let sb: Vec<_> = b.cluster.api.store().range("/").map(|(k, e)| (k.clone(), e.value.to_string())).collect();
     assert_eq!(sa, sb);
     let mut c = Console::new(Cluster::default_cluster(43));
     assert_ne!(a.run_script("kubectl get pods -o name"), c.run_script("kubectl get pods -o name -n kube-system"));

@@ -178,7 +178,7 @@ fn check_capacity(c: &Console) -> Result<(), String> {
 }
 
 fn check_store(c: &Console, last_revision: &mut i64) -> Result<(), String> {
-    let store = &c.cluster.api.store;
+    let store = c.cluster.api.store();
     let rev = store.revision();
     if rev < *last_revision {
         return Err(format!("the store's revision went back from {} to {}", last_revision, rev));
@@ -207,7 +207,7 @@ fn check_store(c: &Console, last_revision: &mut i64) -> Result<(), String> {
 fn check_scheduling(c: &Console) -> Result<(), String> {
     for p in c.cluster.api.list_kind("Pod", None) {
         let (ns, name) = (str_at(&p, "/metadata/namespace"), str_at(&p, "/metadata/name"));
-        let Some(e) = c.cluster.scheduler.explain(&c.cluster.api.store, ns, name) else { continue };
+        let Some(e) = c.cluster.scheduler.explain(c.cluster.api.store(), ns, name) else { continue };
         let node = str_at(&p, "/spec/nodeName");
         match &e.picked {
             Some(picked) => {
@@ -316,7 +316,7 @@ fn run(ops: &[Op]) -> Result<(String, Vec<String>, Session, Vec<String>), Broken
 }
 
 fn dump(c: &Console) -> Vec<String> {
-    c.cluster.api.store.snapshot_at(i64::MAX).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect()
+    c.cluster.api.store().snapshot_at(i64::MAX).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect()
 }
 
 /// The property: invariants after every step, determinism, the share link rebuilding the run.
@@ -343,8 +343,8 @@ fn property(ops: &[Op]) -> Result<(), Broken> {
     for r in [oldest + (newest - oldest) / 2, oldest + (newest - oldest) * (1 + typed.len() as i64 % 3) / 4] {
         let time = replayed.cluster.time_of(r);
         let (_, back) = session.continue_from(r, time);
-        let landed = back.cluster.api.store.revision();
-        let then: Vec<String> = replayed.cluster.api.store.snapshot_at(landed).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect();
+        let landed = back.cluster.api.store().revision();
+        let then: Vec<String> = replayed.cluster.api.store().snapshot_at(landed).into_iter().map(|(k, v)| format!("{}={}", k, v)).collect();
         if landed < r || back.cluster.now() != time || dump(&back) != then {
             return differs(&format!("continuing from revision {} (at {}) does not rebuild the cluster as it was (landed on revision {})", r, time, landed));
         }

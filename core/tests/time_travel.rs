@@ -5,11 +5,11 @@
 
 use kubesim::console::Console;
 use kubesim::session::Session;
-use kubesim::sim::{history, Cluster};
+use kubesim::sim::Cluster;
 use std::collections::BTreeMap;
 
 fn dump(c: &Cluster, revision: i64) -> BTreeMap<String, String> {
-    c.api.store.snapshot_at(revision).into_iter().map(|(k, v)| (k, v.to_string())).collect()
+    c.api.store().snapshot_at(revision).into_iter().map(|(k, v)| (k, v.to_string())).collect()
 }
 
 fn text(c: &mut Console, input: &str) -> String {
@@ -39,7 +39,7 @@ fn live_run() -> (Console, Session, Vec<i64>) {
         for _ in 0..*secs {
             live.cluster.advance(1_000);
         }
-        marks.push(live.cluster.api.store.revision());
+        marks.push(live.cluster.api.store().revision());
         s.record(live.cluster.now(), input);
         let _ = live.type_text(input);
     }
@@ -58,14 +58,14 @@ fn the_past_is_the_live_state_at_that_revision() {
     assert!(oldest < newest);
     for r in [oldest, (oldest + newest) / 2, newest - 7, newest] {
         let past = live.cluster.past(r);
-        assert_eq!(past.api.store.revision(), r);
+        assert_eq!(past.api.store().revision(), r);
         assert_eq!(dump(&past, i64::MAX), dump(&live.cluster, r), "revision {}", r);
         assert_eq!(past.now(), live.cluster.time_of(r));
     }
     // times never go backwards along the revisions
     let times: Vec<i64> = (oldest..=newest).map(|r| live.cluster.time_of(r)).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
-    assert_eq!(live.cluster.time_of(newest), live.cluster.api.store.at(newest).time_of(newest));
+    assert_eq!(live.cluster.time_of(newest), live.cluster.api.store().at(newest).time_of(newest));
 }
 
 // kubectl reads the past (with ages as of then); anything that would change it is refused,
@@ -105,7 +105,7 @@ fn continuing_from_the_past_rebuilds_that_state() {
     for r in picks {
         let time = live.cluster.time_of(r);
         let (cut, mut c) = s.continue_from(r, time);
-        let landed = c.cluster.api.store.revision();
+        let landed = c.cluster.api.store().revision();
         assert!(landed >= r, "revision {} landed on {}", r, landed);
         assert_eq!(c.cluster.now(), time, "revision {}", r);
         assert_eq!(live.cluster.time_of(landed), time, "revision {} landed on {}, at another time", r, landed);
@@ -147,7 +147,7 @@ fn a_cut_inside_a_here_document_leaves_it_open() {
 fn the_past_explains_only_attempts_made_by_then() {
     let (live, _, _) = live_run();
     let sched = &live.cluster.scheduler;
-    let store = &live.cluster.api.store;
+    let store = live.cluster.api.store();
     let (_, a) = sched.attempt(store, "default", "big").expect("big was tried");
     let uid = a.uid.clone();
     let then = sched.explain_as_of(store, "default", "big", &uid, a.revision).expect("explained as of its attempt");
@@ -177,7 +177,7 @@ fn a_cut_inside_sleep_stops_the_clock_there() {
     let (cut, c) = s.continue_from(r, time);
     assert_eq!(cut.steps.len(), 2, "the sleep began before the cut");
     assert_eq!(c.cluster.now(), time);
-    assert_eq!(dump(&c.cluster, i64::MAX), dump(&live.cluster, c.cluster.api.store.revision()));
+    assert_eq!(dump(&c.cluster, i64::MAX), dump(&live.cluster, c.cluster.api.store().revision()));
     let again = Session::from_json(&cut.to_json()).unwrap().replay();
     assert_eq!(again.cluster.now(), time);
     assert_eq!(dump(&again.cluster, i64::MAX), dump(&c.cluster, i64::MAX));

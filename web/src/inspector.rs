@@ -58,7 +58,7 @@ fn describe_and_yaml(console: StoredValue<Console, LocalStorage>, past_console: 
 /// the pod's UID then), only an attempt made by then explains it.
 fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Option<((String, String, i64, Option<i64>), Option<Explanation>)>, LocalStorage>, ns: &str, name: &str, at: Option<(i64, String)>) -> Option<Explanation> {
     let revision = match &at {
-        None => console.with_value(|c| c.cluster.scheduler.attempt(&c.cluster.api.store, ns, name).map(|(_, a)| a.revision))?,
+        None => console.with_value(|c| c.cluster.scheduler.attempt(c.cluster.api.store(), ns, name).map(|(_, a)| a.revision))?,
         Some(_) => 0,
     };
     let key = (ns.to_string(), name.to_string(), revision, at.as_ref().map(|(r, _)| *r));
@@ -68,8 +68,8 @@ fn explanation(console: StoredValue<Console, LocalStorage>, memo: StoredValue<Op
         }
     }
     let e = console.with_value(|c| match &at {
-        None => c.cluster.scheduler.explain(&c.cluster.api.store, ns, name),
-        Some((r, uid)) => c.cluster.scheduler.explain_as_of(&c.cluster.api.store, ns, name, uid, *r),
+        None => c.cluster.scheduler.explain(c.cluster.api.store(), ns, name),
+        Some((r, uid)) => c.cluster.scheduler.explain_as_of(c.cluster.api.store(), ns, name, uid, *r),
     });
     memo.set_value(Some((key, e.clone())));
     e
@@ -96,7 +96,7 @@ pub fn Inspector(console: StoredValue<Console, LocalStorage>, past: RwSignal<Opt
                 let at = past.get().map(|r| (r, past_console.with_value(|pc| pc.as_ref().and_then(|c| c.cluster.api.get_kind("Pod", &ns, &name)).map(|p| kubesim::api::str_at(&p, "/metadata/uid").to_string()).unwrap_or_default())));
                 let in_past = at.is_some();
                 let explained = explanation(console, memo, &ns, &name, at);
-                let compacted = console.with_value(|c| c.cluster.scheduler.attempt(&c.cluster.api.store, &ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store.compacted()));
+                let compacted = console.with_value(|c| c.cluster.scheduler.attempt(c.cluster.api.store(), &ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store().compacted()));
                 view! {
                     <h2 class="inspector-title">{format!("pod/{}", pod.name)}
                         <button id="inspector-edit" class="tool" on:click={

@@ -157,7 +157,7 @@ pub fn App() -> impl IntoView {
         if canvas::drag_in_progress() || node_menu.get_untracked().is_some() {
             return;
         }
-        let at = console.with_value(|c| (c.cluster.api.store.revision(), c.cluster.now(), c.cluster.kubelets.values().filter(|k| k.running).count()));
+        let at = console.with_value(|c| (c.cluster.api.store().revision(), c.cluster.now(), c.cluster.kubelets.values().filter(|k| k.running).count()));
         if drawn_at.get_value() != at {
             drawn_at.set_value(at);
             view_state.set(console.with_value(|c| snapshot(&c.cluster)));
@@ -291,7 +291,7 @@ pub fn App() -> impl IntoView {
         let time = console.with_value(|c| c.cluster.time_of(r));
         let (s, mut fresh) = session.with_value(|s| s.continue_from(r, time));
         fresh.explain_docs = console.with_value(|c| c.explain_docs.clone());
-        let landed = fresh.cluster.api.store.revision();
+        let landed = fresh.cluster.api.store().revision();
         console.set_value(fresh);
         session.set_value(s);
         past.set(None);

@@ -28,7 +28,8 @@ const GENERATION: &[&str] = &["Pod", "Deployment", "ReplicaSet", "DaemonSet", "R
 
 #[derive(Clone)]
 pub struct ApiServer {
-    pub store: Store,
+    /// only the apiserver writes it (the layer test and this privacy keep it so)
+    store: Store,
     /// the virtual clock's reading, set by the simulation before each step
     pub now: Millis,
     pub rng: Rng,
@@ -59,6 +60,42 @@ impl ApiServer {
         let mut store = Store::new();
         store.set_time(now);
         ApiServer { store, now, rng: Rng::new(seed ^ 0x6170_6973), next_service_ip: 1, next_node_port: 30000, event_seq: 0, event_index: Default::default() }
+    }
+
+    /// An apiserver over a store as it was (time travel): its clock at the store's last write.
+    pub fn over(seed: u64, store: Store) -> Self {
+        let now = store.time_of(store.revision());
+        let mut api = ApiServer::new(seed, now);
+        api.store = store;
+        api
+    }
+
+    /// The store, to read: watch events, revisions, history, etcdctl's view.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The virtual clock moved: writes from now on carry this time.
+    pub fn set_now(&mut self, now: Millis) {
+        self.now = now;
+        self.store.set_time(now);
+    }
+
+    /// Forgets history before `revision` (etcd's compaction, which kube-apiserver requests).
+    pub fn compact(&mut self, revision: i64) {
+        self.store.compact(revision);
+    }
+
+    /// PUT namespaces/NAME/finalize by the namespace controller once the namespace is empty:
+    /// with the `kubernetes` finalizer gone and no other, the terminating namespace is removed
+    /// (one store delete; upstream writes the emptied finalizers first).
+    pub fn finalize_namespace(&mut self, name: &str) -> Result<Arc<Value>, ApiError> {
+        let r = resources::by_kind("Namespace").expect("served");
+        let cur = self.get(r, "", name)?;
+        if !cur.is_terminating() || cur.pointer("/metadata/finalizers").and_then(Value::as_array).is_some_and(|f| !f.is_empty()) {
+            return Ok(cur);
+        }
+        self.store.delete(&r.key("", name), None).map_err(|_| ApiError::not_found(&r.qualified_plural(), name))
     }
 
     pub fn get(&self, r: &ResourceInfo, ns: &str, name: &str) -> Result<Arc<Value>, ApiError> {

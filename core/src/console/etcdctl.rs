@@ -35,9 +35,9 @@ pub fn run(c: &mut Cluster, args: &[String]) -> Out {
             let mut out = String::new();
             let mut n = 0;
             let mut entries: Vec<(String, String)> = if prefix {
-                c.api.store.range(key).map(|(k, e)| (k.clone(), e.value.to_string())).collect()
+                c.api.store().range(key).map(|(k, e)| (k.clone(), e.value.to_string())).collect()
             } else {
-                c.api.store.get(key).map(|e| vec![(key.to_string(), e.value.to_string())]).unwrap_or_default()
+                c.api.store().get(key).map(|e| vec![(key.to_string(), e.value.to_string())]).unwrap_or_default()
             };
             if prefix {
                 entries.extend(c.etcd_user_keys.range(key.to_string()..).take_while(|(k, _)| k.starts_with(*key)).map(|(k, v)| (k.clone(), v.clone())));
@@ -89,7 +89,7 @@ pub fn run(c: &mut Cluster, args: &[String]) -> Out {
         }
         ["version"] => Out::ok("etcdctl version: 3.6.4\nAPI version: 3.6\n"),
         ["endpoint", "health", ..] => Out::ok("127.0.0.1:2379 is healthy: successfully committed proposal: took = 1.234567ms\n"),
-        ["endpoint", "status", ..] => Out::ok(format!("127.0.0.1:2379, 8e9e05c52164694d, 3.6.4, 2.1 MB, true, false, 2, {}, {}, \n", c.api.store.revision(), c.api.store.revision())),
+        ["endpoint", "status", ..] => Out::ok(format!("127.0.0.1:2379, 8e9e05c52164694d, 3.6.4, 2.1 MB, true, false, 2, {}, {}, \n", c.api.store().revision(), c.api.store().revision())),
         ["member", "list", ..] => Out::ok("8e9e05c52164694d, started, controlplane, https://172.30.1.2:2380, https://172.30.1.2:2379, false\n"),
         [] => Out::ok("NAME:\n\tetcdctl - A simple command line client for etcd3.\n\nUSAGE:\n\tetcdctl [flags]\n"),
         _ => Out::err(format!("Error: unknown command {:?} for \"etcdctl\"", pos.first().copied().unwrap_or(""))),

@@ -59,10 +59,10 @@ pub fn run(c: &mut Console, args: &[String]) -> Out {
                 }
             }
             let Some(name) = name else { return Out::err("error: usage: sim explain pod NAME [-n NAMESPACE]") };
-            match c.cluster.scheduler.explain(&c.cluster.api.store, &ns, &name) {
+            match c.cluster.scheduler.explain(c.cluster.api.store(), &ns, &name) {
                 Some(e) => Out::ok(crate::scheduler::explain::render(&e)),
                 None if c.cluster.api.get_kind("Pod", &ns, &name).is_none() => Out::err(format!("Error from server (NotFound): pods \"{}\" not found", name)),
-                None if c.cluster.scheduler.attempt(&c.cluster.api.store, &ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store.compacted()) => Out::ok(format!(
+                None if c.cluster.scheduler.attempt(c.cluster.api.store(), &ns, &name).is_some_and(|(_, a)| a.revision < c.cluster.api.store().compacted()) => Out::ok(format!(
                     "Pod {}/{}'s last scheduling attempt is older than the history kubesim keeps (the last hour, at most 50,000 changes: the history is compacted as kube-apiserver compacts etcd), so it cannot be replayed.\n",
                     ns, name
                 )),

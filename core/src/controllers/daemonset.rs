@@ -7,60 +7,58 @@
 use crate::api::ext::{ObjectExt, PodExt};
 use crate::api::resources;
 use crate::apiserver::events::Source;
-use crate::apiserver::ApiServer;
+use crate::apiserver::{ApiError, ApiServer};
 use crate::api::labels::labels_of;
 use crate::api::scheduling::{find_untolerated, taints_of, tolerations_of, RequiredNodeAffinity, Toleration};
+use super::runtime::{settled, Action, Controller, WorkQueue};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 #[derive(Default)]
 pub struct DaemonSetController {
-    queue: BTreeSet<(String, String)>,
-    /// nodes changed: every DaemonSet looks again
-    all: bool,
     /// what of each node decides where daemon pods go (labels, taints): a status report or a
     /// heartbeat changes neither and is ignored, as upstream's shouldIgnoreNodeUpdate does
     nodes: std::collections::HashMap<String, String>,
 }
 
-impl DaemonSetController {
-    pub fn on_event(&mut self, ev: &WatchEvent) {
+impl Controller for DaemonSetController {
+    const NAME: &'static str = "daemonset";
+    type Key = (String, String);
+
+    fn keys(&mut self, ev: &WatchEvent, queue: &mut WorkQueue<Self::Key>) {
         let v = &ev.value;
         match crate::api::kind(v) {
             "DaemonSet" if ev.typ == EventType::Put => {
-                self.queue.insert((crate::api::namespace(v).to_string(), crate::api::name(v).to_string()));
+                queue.add((crate::api::namespace(v).to_string(), crate::api::name(v).to_string()));
             }
             "Node" if ev.typ == EventType::Delete => {
                 self.nodes.remove(crate::api::name(v));
-                self.all = true;
+                queue.resync(); // nodes changed: every DaemonSet looks again
             }
             "Node" => {
                 let print = format!("{}{}", v.pointer("/metadata/labels").map(|l| l.to_string()).unwrap_or_default(), v.pointer("/spec/taints").map(|t| t.to_string()).unwrap_or_default());
                 if self.nodes.insert(crate::api::name(v).to_string(), print.clone()).as_ref() != Some(&print) {
-                    self.all = true;
+                    queue.resync(); // nodes changed: every DaemonSet looks again
                 }
             }
             "Pod" => {
                 if let Some(o) = v.pointer("/metadata/ownerReferences").and_then(Value::as_array).and_then(|o| o.iter().find(|r| r.get("kind").and_then(Value::as_str) == Some("DaemonSet"))) {
-                    self.queue.insert((crate::api::namespace(v).to_string(), o.get("name").and_then(Value::as_str).unwrap_or("").to_string()));
+                    queue.add((crate::api::namespace(v).to_string(), o.get("name").and_then(Value::as_str).unwrap_or("").to_string()));
                 }
             }
             _ => {}
         }
     }
 
-    pub fn reconcile(&mut self, api: &mut ApiServer) {
-        if std::mem::take(&mut self.all) {
-            for ds in api.list_kind("DaemonSet", None) {
-                self.queue.insert((crate::api::namespace(&ds).to_string(), crate::api::name(&ds).to_string()));
-            }
+    fn resync(&self, api: &ApiServer) -> Vec<Self::Key> {
+        api.list_kind("DaemonSet", None).iter().map(|ds| (crate::api::namespace(ds).to_string(), crate::api::name(ds).to_string())).collect()
+    }
+
+    fn reconcile(&mut self, api: &mut ApiServer, (ns, name): &(String, String)) -> Result<Action, ApiError> {
+        if let Some(ds) = api.get_kind("DaemonSet", &ns, &name) {
+            sync(api, &ds);
         }
-        for (ns, name) in std::mem::take(&mut self.queue) {
-            if let Some(ds) = api.get_kind("DaemonSet", &ns, &name) {
-                sync(api, &ds);
-            }
-        }
+        Ok(Action::Done)
     }
 }
 
@@ -157,7 +155,7 @@ fn sync(api: &mut ApiServer, ds: &Value) {
             } else {
                 // duplicates on one node: keep the oldest
                 for extra in on_node.iter().skip(1) {
-                    let _ = api.delete(pod_res, &ns, crate::api::name(extra), None);
+                    settled(api.delete(pod_res, &ns, crate::api::name(extra), None));
                 }
             }
         } else {
@@ -172,7 +170,7 @@ fn sync(api: &mut ApiServer, ds: &Value) {
     for p in &pods {
         let n = node_of(p);
         if !node_names.contains(n.as_str()) {
-            let _ = api.delete(pod_res, &ns, crate::api::name(p), None);
+            settled(api.delete(pod_res, &ns, crate::api::name(p), None));
         }
     }
     // RollingUpdate: replace outdated pods, at most maxUnavailable not ready at a time

@@ -7,40 +7,40 @@ use crate::api::ext::ObjectExt;
 use crate::api::labels::{labels_of, Selector};
 use crate::api::resources;
 use crate::apiserver::events::Source;
-use crate::apiserver::{ApiServer, Subresource};
+use crate::apiserver::{ApiError, ApiServer, Subresource};
+use super::runtime::{settled, Action, Controller, WorkQueue};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
 
 #[derive(Default)]
-pub struct DeploymentController {
-    queue: BTreeSet<(String, String)>,
-}
+pub struct DeploymentController;
 
-impl DeploymentController {
-    pub fn on_event(&mut self, ev: &WatchEvent) {
+impl Controller for DeploymentController {
+    const NAME: &'static str = "deployment";
+    type Key = (String, String);
+
+    fn keys(&mut self, ev: &WatchEvent, queue: &mut WorkQueue<Self::Key>) {
         let v = &ev.value;
         match crate::api::kind(v) {
             "Deployment" if ev.typ == EventType::Put => {
-                self.queue.insert((crate::api::namespace(v).to_string(), crate::api::name(v).to_string()));
+                queue.add((crate::api::namespace(v).to_string(), crate::api::name(v).to_string()));
             }
             "ReplicaSet" => {
                 if let Some(o) = v.pointer("/metadata/ownerReferences").and_then(Value::as_array).and_then(|o| o.iter().find(|r| r.get("kind").and_then(Value::as_str) == Some("Deployment"))) {
-                    self.queue.insert((crate::api::namespace(v).to_string(), o.get("name").and_then(Value::as_str).unwrap_or("").to_string()));
+                    queue.add((crate::api::namespace(v).to_string(), o.get("name").and_then(Value::as_str).unwrap_or("").to_string()));
                 }
             }
             _ => {}
         }
     }
 
-    pub fn reconcile(&mut self, api: &mut ApiServer) {
-        for (ns, name) in std::mem::take(&mut self.queue) {
-            if let Some(d) = api.get_kind("Deployment", &ns, &name) {
-                sync(api, &d);
-            }
+    fn reconcile(&mut self, api: &mut ApiServer, (ns, name): &(String, String)) -> Result<Action, ApiError> {
+        if let Some(d) = api.get_kind("Deployment", &ns, &name) {
+            sync(api, &d);
         }
+        Ok(Action::Done)
     }
 }
 
@@ -274,7 +274,7 @@ fn sync(api: &mut ApiServer, d: &Value) {
     if empty.len() > limit {
         let rs_res = resources::by_kind("ReplicaSet").expect("served");
         for rs in empty.iter().take(empty.len() - limit) {
-            let _ = api.delete(rs_res, &ns, crate::api::name(rs), None);
+            settled(api.delete(rs_res, &ns, crate::api::name(rs), None));
         }
     }
     update_status(api, d, new_rs.as_ref(), &old, max_unavailable);

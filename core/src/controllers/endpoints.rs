@@ -5,50 +5,51 @@
 
 use crate::api::ext::{ObjectExt, PodExt};
 use crate::api::labels::{labels_of, map_of, Selector};
-use crate::apiserver::{ApiServer, Subresource};
+use crate::apiserver::{ApiError, ApiServer, Subresource};
+use super::runtime::{settled, Action, Controller, WorkQueue};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 #[derive(Default)]
-pub struct EndpointsController {
-    /// namespaces whose services must be looked at
-    queue: BTreeSet<String>,
-}
+/// Its keys: namespaces whose services must be looked at.
+pub struct EndpointsController;
 
-impl EndpointsController {
-    pub fn on_event(&mut self, ev: &WatchEvent) {
+impl Controller for EndpointsController {
+    const NAME: &'static str = "endpoint";
+    type Key = String;
+
+    fn keys(&mut self, ev: &WatchEvent, queue: &mut WorkQueue<Self::Key>) {
         let v = &ev.value;
         match crate::api::kind(v) {
             "Service" | "Pod" => {
-                self.queue.insert(crate::api::namespace(v).to_string());
+                queue.add(crate::api::namespace(v).to_string());
             }
             "Endpoints" | "EndpointSlice" if ev.typ == EventType::Delete => {
-                self.queue.insert(crate::api::namespace(v).to_string());
+                queue.add(crate::api::namespace(v).to_string());
             }
             _ => {}
         }
     }
 
-    pub fn reconcile(&mut self, api: &mut ApiServer) {
-        for ns in std::mem::take(&mut self.queue) {
-            let pods = api.list_kind("Pod", Some(&ns));
-            for svc in api.list_kind("Service", Some(&ns)) {
-                sync(api, &svc, &pods);
-            }
-            // endpoints of services that are gone
-            for ep in api.list_kind("Endpoints", Some(&ns)) {
-                if api.get_kind("Service", &ns, crate::api::name(&ep)).is_none() {
-                    let _ = api.delete(crate::api::resources::by_kind("Endpoints").expect("served"), &ns, crate::api::name(&ep), None);
-                }
-            }
-            for sl in api.list_kind("EndpointSlice", Some(&ns)) {
-                let svc = crate::api::str_at(&sl, "/metadata/labels/kubernetes.io~1service-name");
-                if api.get_kind("Service", &ns, svc).is_none() {
-                    let _ = api.delete(crate::api::resources::by_kind("EndpointSlice").expect("served"), &ns, crate::api::name(&sl), None);
-                }
+    fn reconcile(&mut self, api: &mut ApiServer, ns: &String) -> Result<Action, ApiError> {
+        let ns = ns.as_str();
+        let pods = api.list_kind("Pod", Some(&ns));
+        for svc in api.list_kind("Service", Some(&ns)) {
+            sync(api, &svc, &pods);
+        }
+        // endpoints of services that are gone
+        for ep in api.list_kind("Endpoints", Some(&ns)) {
+            if api.get_kind("Service", &ns, crate::api::name(&ep)).is_none() {
+                settled(api.delete(crate::api::resources::by_kind("Endpoints").expect("served"), &ns, crate::api::name(&ep), None));
             }
         }
+        for sl in api.list_kind("EndpointSlice", Some(&ns)) {
+            let svc = crate::api::str_at(&sl, "/metadata/labels/kubernetes.io~1service-name");
+            if api.get_kind("Service", &ns, svc).is_none() {
+                settled(api.delete(crate::api::resources::by_kind("EndpointSlice").expect("served"), &ns, crate::api::name(&sl), None));
+            }
+        }
+        Ok(Action::Done)
     }
 }
 
@@ -118,11 +119,11 @@ fn sync(api: &mut ApiServer, svc: &Value, pods: &[std::sync::Arc<Value>]) {
             if ep.get("subsets").cloned().unwrap_or(json!([])) != subsets {
                 let mut v = (*ep).clone();
                 v["subsets"] = subsets.clone();
-                let _ = api.update(v, Subresource::Main);
+                settled(api.update(v, Subresource::Main));
             }
         }
         None => {
-            let _ = api.create(json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns, "labels": labels}, "subsets": subsets.clone()}), false);
+            settled(api.create(json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns, "labels": labels}, "subsets": subsets.clone()}), false));
         }
     }
     slice(api, svc, &subsets);
@@ -156,19 +157,19 @@ fn slice(api: &mut ApiServer, svc: &Value, subsets: &Value) {
                 let mut v = (*sl).clone();
                 v["endpoints"] = json!(endpoints);
                 v["ports"] = ports;
-                let _ = api.update(v, Subresource::Main);
+                settled(api.update(v, Subresource::Main));
             }
         }
         None => {
             let uid = svc.pointer("/metadata/uid").cloned().unwrap_or(Value::Null);
-            let _ = api.create(
+            settled(api.create(
                 json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
                     // the apiserver names the kubernetes service's slice after it; the controller adds a suffix
                     "metadata": {"generateName": format!("{}-", name), "name": if ns == "default" && name == "kubernetes" { json!("kubernetes") } else { Value::Null }, "namespace": ns, "labels": {"kubernetes.io/service-name": name, "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io"},
                         "ownerReferences": [{"apiVersion": "v1", "kind": "Service", "name": name, "uid": uid, "controller": true, "blockOwnerDeletion": true}]},
                     "addressType": "IPv4", "endpoints": endpoints, "ports": ports}),
                 false,
-            );
+            ));
         }
     }
 }

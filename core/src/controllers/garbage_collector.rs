@@ -3,50 +3,78 @@
 
 use crate::api::ext::ObjectExt;
 use crate::api::resources::RESOURCES;
-use crate::apiserver::ApiServer;
+use super::runtime::{settled, Action, Controller, WorkQueue};
+use crate::apiserver::{ApiError, ApiServer};
 use crate::store::{EventType, WatchEvent};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Default)]
 pub struct GarbageCollector {
-    /// uids of owners that were deleted
-    gone: BTreeSet<String>,
+    /// owner uid → its dependents (upstream's GraphBuilder keeps this graph from the informers)
+    dependents: HashMap<String, BTreeSet<Dependent>>,
+    /// dependent → the owner uids it names
+    owners: HashMap<Dependent, Vec<String>>,
 }
 
-impl GarbageCollector {
-    pub fn on_event(&mut self, ev: &WatchEvent) {
+/// A dependent object, ordered as the resources are listed and then by store key.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Dependent {
+    resource: usize,
+    key: String,
+    ns: String,
+    name: String,
+}
+
+impl Controller for GarbageCollector {
+    const NAME: &'static str = "garbage-collector";
+    type Key = Dependent;
+
+    fn keys(&mut self, ev: &WatchEvent, queue: &mut WorkQueue<Dependent>) {
+        let v = &ev.value;
+        let kind = crate::api::kind(v);
+        let Some(resource) = RESOURCES.iter().position(|r| r.kind == kind && kind != "Binding" && kind != "Event") else { return };
+        let dep = Dependent { resource, key: ev.key.clone(), ns: crate::api::namespace(v).to_string(), name: crate::api::name(v).to_string() };
+        let uids: Vec<String> = if ev.typ == EventType::Delete { vec![] } else { v.pointer("/metadata/ownerReferences").and_then(Value::as_array).into_iter().flatten().filter_map(|o| o.get("uid").and_then(Value::as_str)).map(String::from).collect() };
+        if self.owners.get(&dep).map_or(!uids.is_empty(), |old| *old != uids) {
+            for u in self.owners.remove(&dep).unwrap_or_default() {
+                if let Some(d) = self.dependents.get_mut(&u) {
+                    d.remove(&dep);
+                    if d.is_empty() {
+                        self.dependents.remove(&u);
+                    }
+                }
+            }
+            for u in &uids {
+                self.dependents.entry(u.clone()).or_default().insert(dep.clone());
+            }
+            if !uids.is_empty() {
+                self.owners.insert(dep, uids);
+            }
+        }
+        // an owner went: each of its dependents looks at whether any owner is left
         if ev.typ == EventType::Delete {
-            let uid = crate::api::str_at(&ev.value, "/metadata/uid");
-            if !uid.is_empty() {
-                self.gone.insert(uid.to_string());
+            for d in self.dependents.get(crate::api::str_at(v, "/metadata/uid")).into_iter().flatten() {
+                queue.add(d.clone());
             }
         }
     }
 
-    pub fn reconcile(&mut self, api: &mut ApiServer) {
-        if self.gone.is_empty() {
-            return;
+    fn reconcile(&mut self, api: &mut ApiServer, dep: &Dependent) -> Result<Action, ApiError> {
+        let r = &RESOURCES[dep.resource];
+        let Ok(obj) = api.get(r, &dep.ns, &dep.name) else { return Ok(Action::Done) };
+        let Some(owners) = obj.pointer("/metadata/ownerReferences").and_then(Value::as_array) else { return Ok(Action::Done) };
+        // delete only when no owner is left alive
+        let alive = owners.iter().any(|o| {
+            let uid = o.get("uid").and_then(Value::as_str).unwrap_or("");
+            let kind = o.get("kind").and_then(Value::as_str).unwrap_or("");
+            let ns = if crate::api::resources::by_kind(kind).is_some_and(|k| k.namespaced) { crate::api::namespace(&obj) } else { "" };
+            api.get_kind(kind, ns, o.get("name").and_then(Value::as_str).unwrap_or("")).is_some_and(|x| crate::api::str_at(&x, "/metadata/uid") == uid)
+        });
+        if !alive && !obj.is_terminating() {
+            settled(api.delete(r, &dep.ns, &dep.name, None));
         }
-        let gone = std::mem::take(&mut self.gone);
-        for r in RESOURCES.iter().filter(|r| r.kind != "Binding" && r.kind != "Event") {
-            for obj in api.list(r, None) {
-                let Some(owners) = obj.pointer("/metadata/ownerReferences").and_then(Value::as_array) else { continue };
-                if owners.is_empty() || !owners.iter().any(|o| o.get("uid").and_then(Value::as_str).is_some_and(|u| gone.contains(u))) {
-                    continue;
-                }
-                // delete only when no owner is left alive
-                let alive = owners.iter().any(|o| {
-                    let uid = o.get("uid").and_then(Value::as_str).unwrap_or("");
-                    let kind = o.get("kind").and_then(Value::as_str).unwrap_or("");
-                    let ns = if crate::api::resources::by_kind(kind).is_some_and(|k| k.namespaced) { crate::api::namespace(&obj) } else { "" };
-                    api.get_kind(kind, ns, o.get("name").and_then(Value::as_str).unwrap_or("")).is_some_and(|x| crate::api::str_at(&x, "/metadata/uid") == uid)
-                });
-                if !alive && !obj.is_terminating() {
-                    let _ = api.delete(r, crate::api::namespace(&obj), crate::api::name(&obj), None);
-                }
-            }
-        }
+        Ok(Action::Done)
     }
 }
 
@@ -72,7 +100,7 @@ pub fn orphan(api: &mut ApiServer, uid: &str) {
             if let Some(refs) = v.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
                 refs.retain(|x| x.get("uid").and_then(Value::as_str) != Some(uid));
             }
-            let _ = api.update(v, crate::apiserver::Subresource::Main);
+            settled(api.update(v, crate::apiserver::Subresource::Main));
         }
     }
 }

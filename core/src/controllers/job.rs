@@ -10,79 +10,57 @@ use crate::api::cron::Schedule;
 use crate::api::resources;
 use crate::api::time::{parse_rfc3339, rfc3339, Millis};
 use crate::apiserver::events::Source;
-use crate::apiserver::ApiServer;
-use crate::clock::{Timers, Wake};
+use crate::apiserver::{ApiError, ApiServer};
+use super::runtime::{settled, Action, Controller, WorkQueue};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 pub const NAME: &str = "job";
 
 #[derive(Default)]
-pub struct JobController {
-    jobs: BTreeSet<(String, String)>,
-    cronjobs: BTreeSet<(String, String)>,
-    /// a timer woke us: look at everything
-    all: bool,
-    /// wake-ups already asked for
-    wakes: BTreeSet<Millis>,
+pub struct JobController;
+
+/// CronJobs sort before Jobs: a CronJob's sync may create the Job synced after it.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Key {
+    CronJob(String, String),
+    Job(String, String),
 }
 
-impl JobController {
-    pub fn on_event(&mut self, ev: &WatchEvent) {
+impl Controller for JobController {
+    const NAME: &'static str = NAME;
+    type Key = Key;
+
+    fn keys(&mut self, ev: &WatchEvent, queue: &mut WorkQueue<Self::Key>) {
         let v = &ev.value;
-        let key = (crate::api::namespace(v).to_string(), crate::api::name(v).to_string());
+        let (ns, name) = (crate::api::namespace(v).to_string(), crate::api::name(v).to_string());
         match crate::api::kind(v) {
             "Job" => {
                 if ev.typ == EventType::Put {
-                    self.jobs.insert(key.clone());
+                    queue.add(Key::Job(ns.clone(), name));
                 }
                 if let Some(o) = owner_of(v, "CronJob") {
-                    self.cronjobs.insert((key.0, o));
+                    queue.add(Key::CronJob(ns, o));
                 }
             }
-            "CronJob" if ev.typ == EventType::Put => {
-                self.cronjobs.insert(key);
-            }
+            "CronJob" if ev.typ == EventType::Put => queue.add(Key::CronJob(ns, name)),
             "Pod" => {
                 if let Some(o) = owner_of(v, "Job") {
-                    self.jobs.insert((key.0, o));
+                    queue.add(Key::Job(ns, o));
                 }
             }
             _ => {}
         }
     }
 
-    pub fn wake(&mut self, now: Millis) {
-        self.all = true;
-        self.wakes.retain(|t| *t > now);
-    }
-
-    pub fn reconcile(&mut self, api: &mut ApiServer, timers: &mut Timers) {
-        if std::mem::take(&mut self.all) {
-            for j in api.list_kind("Job", None) {
-                self.jobs.insert((crate::api::namespace(&j).to_string(), crate::api::name(&j).to_string()));
-            }
-            for j in api.list_kind("CronJob", None) {
-                self.cronjobs.insert((crate::api::namespace(&j).to_string(), crate::api::name(&j).to_string()));
-            }
-        }
-        let mut wake_at = vec![];
-        for (ns, name) in std::mem::take(&mut self.cronjobs) {
-            if let Some(cj) = api.get_kind("CronJob", &ns, &name) {
-                wake_at.extend(sync_cronjob(api, &cj));
-            }
-        }
-        for (ns, name) in std::mem::take(&mut self.jobs) {
-            if let Some(j) = api.get_kind("Job", &ns, &name) {
-                wake_at.extend(sync_job(api, &j));
-            }
-        }
-        for at in wake_at {
-            if self.wakes.insert(at) {
-                timers.at(at, Wake::Controller(NAME));
-            }
-        }
+    /// Each sync says when its object must be looked at again (activeDeadlineSeconds, the
+    /// next schedule time, ttlSecondsAfterFinished).
+    fn reconcile(&mut self, api: &mut ApiServer, key: &Key) -> Result<Action, ApiError> {
+        let again = match key {
+            Key::CronJob(ns, name) => api.get_kind("CronJob", ns, name).and_then(|cj| sync_cronjob(api, &cj)),
+            Key::Job(ns, name) => api.get_kind("Job", ns, name).and_then(|j| sync_job(api, &j)),
+        };
+        Ok(again.map_or(Action::Done, |at| Action::RequeueAfter(at - api.now)))
     }
 }
 
@@ -144,7 +122,7 @@ fn sync_job(api: &mut ApiServer, job: &Value) -> Option<Millis> {
     let mut created = 0;
     if finished.is_some() {
         for p in &active {
-            let _ = api.delete(pod_res, &ns, crate::api::name(p), None);
+            settled(api.delete(pod_res, &ns, crate::api::name(p), None));
         }
     } else if !suspended && hold_until.is_none() {
         let want = match completions {
@@ -245,7 +223,7 @@ fn sync_cronjob(api: &mut ApiServer, cj: &Value) -> Option<Millis> {
         let skip = policy == "Forbid" && !active.is_empty();
         if policy == "Replace" {
             for j in &active {
-                let _ = api.delete(job_res, &ns, crate::api::name(j), None);
+                settled(api.delete(job_res, &ns, crate::api::name(j), None));
                 api.record_event(cj, "", "Normal", "SuccessfulDelete", &format!("Deleted job {}", crate::api::name(j)), cron_source());
             }
         }
@@ -270,7 +248,7 @@ fn sync_cronjob(api: &mut ApiServer, cj: &Value) -> Option<Millis> {
         let done: Vec<_> = jobs.iter().filter(|j| has_condition(j, cond)).collect();
         if done.len() > limit {
             for j in &done[..done.len() - limit] {
-                let _ = api.delete(job_res, &ns, crate::api::name(j), None);
+                settled(api.delete(job_res, &ns, crate::api::name(j), None));
                 api.record_event(cj, "", "Normal", "SawCompletedJob", &format!("Saw completed job: {}, condition: {}", crate::api::name(j), cond), cron_source());
             }
         }

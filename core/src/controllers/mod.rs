@@ -11,70 +11,87 @@ pub mod namespace_defaults;
 pub mod nodelifecycle;
 pub mod podgc;
 pub mod replicaset;
+pub mod runtime;
 
+use crate::api::time::Millis;
 use crate::apiserver::{ApiServer, Subresource};
+use runtime::{Controller, Runner};
 use serde_json::{json, Value};
 use crate::clock::Timers;
 use crate::store::WatchEvent;
 
+/// The controllers kube-controller-manager runs, in the order they reconcile after each step
+/// (the order is part of the simulation's determinism). A new controller: its file, its
+/// `Controller` impl and one line here.
+macro_rules! controllers {
+    ($($field:ident: $ty:ty),* $(,)?) => {
+        #[derive(Default)]
+        pub struct Controllers {
+            $(pub $field: Runner<$ty>,)*
+        }
+
+        impl Controllers {
+            fn on_event(&mut self, ev: &WatchEvent) {
+                $(self.$field.on_event(ev);)*
+            }
+
+            /// Returns false when no controller has that name.
+            fn wake(&mut self, name: &str, now: Millis) -> bool {
+                $(if name == <$ty as Controller>::NAME {
+                    self.$field.wake(now);
+                    return true;
+                })*
+                false
+            }
+
+            fn run(&mut self, api: &mut ApiServer, timers: &mut Timers) {
+                $(self.$field.run(api, timers);)*
+            }
+        }
+    };
+}
+
+controllers! {
+    namespace: namespace::NamespaceController,
+    gc: garbage_collector::GarbageCollector,
+    namespace_defaults: namespace_defaults::NamespaceDefaults,
+    deployment: deployment::DeploymentController,
+    replicaset: replicaset::ReplicaSetController,
+    daemonset: daemonset::DaemonSetController,
+    nodelifecycle: nodelifecycle::NodeLifecycleController,
+    job: job::JobController,
+    endpoints: endpoints::EndpointsController,
+    podgc: podgc::PodGc,
+}
+
 pub struct ControllerManager {
     /// false while kube-controller-manager is not running
     pub running: bool,
-    pub namespace: namespace::NamespaceController,
-    pub gc: garbage_collector::GarbageCollector,
-    pub namespace_defaults: namespace_defaults::NamespaceDefaults,
-    pub replicaset: replicaset::ReplicaSetController,
-    pub deployment: deployment::DeploymentController,
-    pub daemonset: daemonset::DaemonSetController,
-    pub nodelifecycle: nodelifecycle::NodeLifecycleController,
-    pub job: job::JobController,
-    pub endpoints: endpoints::EndpointsController,
-    pub podgc: podgc::PodGc,
+    pub controllers: Controllers,
 }
 
 impl Default for ControllerManager {
     fn default() -> Self {
-        ControllerManager { running: true, namespace: Default::default(), gc: Default::default(), namespace_defaults: Default::default(), replicaset: Default::default(), deployment: Default::default(), daemonset: Default::default(), nodelifecycle: Default::default(), job: Default::default(), endpoints: Default::default(), podgc: Default::default() }
+        ControllerManager { running: true, controllers: Controllers::default() }
     }
 }
 
 impl ControllerManager {
     pub fn on_event(&mut self, ev: &WatchEvent) {
-        self.namespace.on_event(ev);
-        self.gc.on_event(ev);
-        self.namespace_defaults.on_event(ev);
-        self.replicaset.on_event(ev);
-        self.deployment.on_event(ev);
-        self.daemonset.on_event(ev);
-        self.job.on_event(ev);
-        self.endpoints.on_event(ev);
-        self.podgc.on_event(ev);
+        self.controllers.on_event(ev);
     }
 
-    pub fn wake(&mut self, name: &str, now: crate::api::time::Millis) {
-        match name {
-            nodelifecycle::NAME => self.nodelifecycle.wake(true, now),
-            nodelifecycle::EVICTION => self.nodelifecycle.wake(false, now),
-            job::NAME => self.job.wake(now),
-            _ => {}
-        }
+    /// A `Wake::Controller(name)` timer fired.
+    pub fn wake(&mut self, name: &str, now: Millis) {
+        let known = self.controllers.wake(name, now);
+        debug_assert!(known, "a timer for no controller: {}", name);
     }
 
     /// Runs every controller with work queued.
     pub fn reconcile(&mut self, api: &mut ApiServer, timers: &mut Timers) {
-        if !self.running {
-            return;
+        if self.running {
+            self.controllers.run(api, timers);
         }
-        self.namespace.reconcile(api);
-        self.gc.reconcile(api);
-        self.namespace_defaults.reconcile(api);
-        self.deployment.reconcile(api);
-        self.replicaset.reconcile(api);
-        self.daemonset.reconcile(api);
-        self.nodelifecycle.reconcile(api, timers);
-        self.job.reconcile(api, timers);
-        self.endpoints.reconcile(api);
-        self.podgc.reconcile(api);
     }
 }
 
@@ -91,6 +108,6 @@ pub fn write_status(api: &mut ApiServer, cur: &Value, mut status: Value, omit_ze
     if cur.get("status") != Some(&status) {
         let mut v = cur.clone();
         v["status"] = status;
-        let _ = api.update(v, Subresource::Status);
+        runtime::settled(api.update(v, Subresource::Status));
     }
 }

@@ -3,46 +3,44 @@
 
 use crate::api::ext::ObjectExt;
 use crate::api::resources::RESOURCES;
-use crate::apiserver::ApiServer;
+use super::runtime::{settled, Action, Controller, WorkQueue};
+use crate::apiserver::{ApiError, ApiServer};
 use crate::store::{EventType, WatchEvent};
-use std::collections::BTreeSet;
-
 #[derive(Default)]
-pub struct NamespaceController {
-    queue: BTreeSet<String>,
-}
+pub struct NamespaceController;
 
-impl NamespaceController {
-    pub fn on_event(&mut self, ev: &WatchEvent) {
+impl Controller for NamespaceController {
+    const NAME: &'static str = "namespace";
+    type Key = String;
+
+    fn keys(&mut self, ev: &WatchEvent, queue: &mut WorkQueue<Self::Key>) {
         let kind = crate::api::kind(&ev.value);
         if kind == "Namespace" && ev.typ == EventType::Put && ev.value.is_terminating() {
-            self.queue.insert(crate::api::name(&ev.value).to_string());
+            queue.add(crate::api::name(&ev.value).to_string());
         } else if ev.typ == EventType::Delete && !crate::api::namespace(&ev.value).is_empty() {
             // content went away: a terminating namespace may now be empty
-            self.queue.insert(crate::api::namespace(&ev.value).to_string());
+            queue.add(crate::api::namespace(&ev.value).to_string());
         }
     }
 
-    pub fn reconcile(&mut self, api: &mut ApiServer) {
-        let queue = std::mem::take(&mut self.queue);
-        for ns in queue {
-            let Some(n) = api.get_kind("Namespace", "", &ns) else { continue };
-            if !n.is_terminating() {
-                continue;
-            }
-            let mut remaining = 0;
-            for r in RESOURCES.iter().filter(|r| r.namespaced && r.kind != "Binding") {
-                for obj in api.list(r, Some(&ns)) {
-                    remaining += 1;
-                    if !obj.is_terminating() {
-                        let _ = api.delete(r, &ns, crate::api::name(&obj), None);
-                    }
+    fn reconcile(&mut self, api: &mut ApiServer, ns: &String) -> Result<Action, ApiError> {
+        let ns = ns.as_str();
+        let Some(n) = api.get_kind("Namespace", "", &ns) else { return Ok(Action::Done) };
+        if !n.is_terminating() {
+            return Ok(Action::Done);
+        }
+        let mut remaining = 0;
+        for r in RESOURCES.iter().filter(|r| r.namespaced && r.kind != "Binding") {
+            for obj in api.list(r, Some(&ns)) {
+                remaining += 1;
+                if !obj.is_terminating() {
+                    settled(api.delete(r, &ns, crate::api::name(&obj), None));
                 }
             }
-            if remaining == 0 {
-                let key = crate::api::resources::by_kind("Namespace").expect("served").key("", &ns);
-                let _ = api.store.delete(&key, None);
-            }
         }
+        if remaining == 0 {
+            settled(api.finalize_namespace(&ns));
+        }
+        Ok(Action::Done)
     }
 }

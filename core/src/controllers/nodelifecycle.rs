@@ -10,53 +10,46 @@ use crate::api::ext::ObjectExt;
 use crate::api::time::{parse_rfc3339, rfc3339, Millis};
 use crate::apiserver::admission::set_condition;
 use crate::apiserver::events::Source;
-use crate::apiserver::{ApiServer, Subresource};
+use super::runtime::{settled, Action, Controller, WorkQueue};
+use crate::apiserver::{ApiError, ApiServer, Subresource};
 use crate::api::scheduling::toleration_matches;
-use crate::clock::{Timers, Wake};
+use crate::store::WatchEvent;
 use serde_json::{json, Value};
 
 pub const NODE_MONITOR_PERIOD_MS: Millis = 5_000;
 pub const NODE_MONITOR_GRACE_PERIOD_MS: Millis = 50_000;
 pub const NAME: &str = "nodelifecycle";
-pub const EVICTION: &str = "taint-eviction";
 
 const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 const NOT_READY: &str = "node.kubernetes.io/not-ready";
 
 #[derive(Default)]
 pub struct NodeLifecycleController {
-    /// the periodic monitor timer is pending
-    scheduled: bool,
-    due: bool,
-    /// the earliest pending eviction wake-up
-    eviction_at: Option<Millis>,
+    /// the next node-monitor-period tick
+    next_tick: Millis,
 }
 
-impl NodeLifecycleController {
-    /// `periodic`: the node-monitor-period tick (which re-arms itself); otherwise an eviction deadline.
-    pub fn wake(&mut self, periodic: bool, now: Millis) {
-        self.due = true;
-        if periodic {
-            self.scheduled = false;
-        } else if self.eviction_at.is_some_and(|t| t <= now) {
-            self.eviction_at = None;
-        }
+impl Controller for NodeLifecycleController {
+    const NAME: &'static str = NAME;
+    /// one key: the controller runs on its own clock (ticks and eviction deadlines), not on events
+    type Key = ();
+
+    fn keys(&mut self, _: &WatchEvent, _: &mut WorkQueue<()>) {}
+
+    fn start(&mut self, queue: &mut WorkQueue<()>, now: Millis) {
+        self.next_tick = now + NODE_MONITOR_PERIOD_MS;
+        queue.add_at((), self.next_tick);
     }
 
-    pub fn reconcile(&mut self, api: &mut ApiServer, timers: &mut Timers) {
-        if std::mem::take(&mut self.due) {
-            monitor(api);
-            if let Some(at) = evict(api) {
-                if self.eviction_at.is_none_or(|t| at < t || t <= api.now) {
-                    self.eviction_at = Some(at);
-                    timers.at(at, Wake::Controller(EVICTION));
-                }
-            }
+    /// A tick (or an eviction deadline): monitor node health, then evict; look again at the
+    /// next tick or the next deadline, whichever is first.
+    fn reconcile(&mut self, api: &mut ApiServer, _: &()) -> Result<Action, ApiError> {
+        if api.now >= self.next_tick {
+            self.next_tick = api.now + NODE_MONITOR_PERIOD_MS;
         }
-        if !self.scheduled {
-            self.scheduled = true;
-            timers.at(api.now + NODE_MONITOR_PERIOD_MS, Wake::Controller(NAME));
-        }
+        monitor(api);
+        let next = evict(api).map_or(self.next_tick, |at| at.min(self.next_tick));
+        Ok(Action::RequeueAfter(next - api.now))
     }
 }
 
@@ -126,7 +119,7 @@ fn monitor(api: &mut ApiServer) {
             } else {
                 v["spec"]["taints"] = json!(next);
             }
-            let _ = api.update(v, Subresource::Main);
+            settled(api.update(v, Subresource::Main));
         }
     }
 }
@@ -143,7 +136,7 @@ fn mark_pods_not_ready(api: &mut ApiServer, node: &str) {
         for cs in v.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut).into_iter().flatten() {
             cs["ready"] = json!(false);
         }
-        let _ = api.update(v, Subresource::Status);
+        settled(api.update(v, Subresource::Status));
     }
 }
 

@@ -1,33 +1,34 @@
 //! The pod garbage collector (pkg/controller/podgc): pods bound to a node that no longer exists
 //! are deleted (upstream marks them Failed with reason DeletionByPodGC, then deletes them).
 
-use crate::apiserver::ApiServer;
+use super::runtime::{settled, Action, Controller, WorkQueue};
+use crate::apiserver::{ApiError, ApiServer};
 use crate::store::{EventType, WatchEvent};
-use std::collections::BTreeSet;
 
 #[derive(Default)]
-pub struct PodGc {
-    gone: BTreeSet<String>,
-}
+pub struct PodGc;
 
-impl PodGc {
-    pub fn on_event(&mut self, ev: &WatchEvent) {
+impl Controller for PodGc {
+    const NAME: &'static str = "pod-garbage-collector";
+    /// a deleted node's name
+    type Key = String;
+
+    fn keys(&mut self, ev: &WatchEvent, queue: &mut WorkQueue<String>) {
         if ev.typ == EventType::Delete && crate::api::kind(&ev.value) == "Node" {
-            self.gone.insert(crate::api::name(&ev.value).to_string());
+            queue.add(crate::api::name(&ev.value).to_string());
         }
     }
 
-    pub fn reconcile(&mut self, api: &mut ApiServer) {
-        if self.gone.is_empty() {
-            return;
+    fn reconcile(&mut self, api: &mut ApiServer, node: &String) -> Result<Action, ApiError> {
+        if api.get_kind("Node", "", node).is_some() {
+            return Ok(Action::Done);
         }
-        let gone = std::mem::take(&mut self.gone);
         let pod_res = crate::api::resources::by_kind("Pod").expect("served");
         for p in api.list_kind("Pod", None) {
-            let node = crate::api::str_at(&p, "/spec/nodeName");
-            if gone.contains(node) && api.get_kind("Node", "", node).is_none() {
-                let _ = api.delete(pod_res, crate::api::namespace(&p), crate::api::name(&p), Some(0));
+            if crate::api::str_at(&p, "/spec/nodeName") == node {
+                settled(api.delete(pod_res, crate::api::namespace(&p), crate::api::name(&p), Some(0)));
             }
         }
+        Ok(Action::Done)
     }
 }

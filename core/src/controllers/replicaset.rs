@@ -7,18 +7,23 @@ use crate::api::ext::{ObjectExt, PodExt};
 use crate::api::labels::{labels_of, map_of, Selector};
 use crate::api::resources;
 use crate::apiserver::events::Source;
-use crate::apiserver::{ApiServer, Subresource};
+use crate::apiserver::{ApiError, ApiServer, Subresource};
+use super::runtime::{settled, Action, Controller, WorkQueue};
 use crate::store::{EventType, WatchEvent};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 /// burstReplicas: at most this many creations or deletions per sync.
 const BURST: usize = 500;
 
 #[derive(Default)]
-pub struct ReplicaSetController {
-    /// (kind, namespace, name) of controllers to sync
-    queue: BTreeSet<(String, String, String)>,
+pub struct ReplicaSetController;
+
+/// What a sync is about: an orphan pod appeared in a namespace (every controller there looks
+/// at it), or one ReplicaSet / ReplicationController. Orphans sort first.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Key {
+    Orphan(String),
+    Owner { kind: String, ns: String, name: String },
 }
 
 fn is_active(p: &Value) -> bool {
@@ -38,44 +43,47 @@ fn selector_of(kind: &str, o: &Value) -> Selector {
 }
 
 /// A controller ownerReference to `o`.
-impl ReplicaSetController {
-    pub fn on_event(&mut self, ev: &WatchEvent) {
+impl Controller for ReplicaSetController {
+    const NAME: &'static str = "replicaset";
+    type Key = Key;
+
+    fn keys(&mut self, ev: &WatchEvent, queue: &mut WorkQueue<Self::Key>) {
         let v = &ev.value;
         match crate::api::kind(v) {
             k @ ("ReplicaSet" | "ReplicationController") if ev.typ == EventType::Put => {
-                self.queue.insert((k.to_string(), crate::api::namespace(v).to_string(), crate::api::name(v).to_string()));
+                queue.add(Key::Owner { kind: k.to_string(), ns: crate::api::namespace(v).to_string(), name: crate::api::name(v).to_string() });
             }
             "Pod" => {
                 // wake the owner, and any controller whose selector may now match (adoption)
                 if let Some(owner) = v.pointer("/metadata/ownerReferences").and_then(Value::as_array).and_then(|o| o.iter().find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))) {
                     let kind = owner.get("kind").and_then(Value::as_str).unwrap_or("");
                     if kind == "ReplicaSet" || kind == "ReplicationController" {
-                        self.queue.insert((kind.to_string(), crate::api::namespace(v).to_string(), owner.get("name").and_then(Value::as_str).unwrap_or("").to_string()));
+                        queue.add(Key::Owner { kind: kind.to_string(), ns: crate::api::namespace(v).to_string(), name: owner.get("name").and_then(Value::as_str).unwrap_or("").to_string() });
                     }
                 } else if ev.typ == EventType::Put {
-                    self.queue.insert(("*".into(), crate::api::namespace(v).to_string(), String::new()));
+                    queue.add(Key::Orphan(crate::api::namespace(v).to_string()));
                 }
             }
             _ => {}
         }
     }
 
-    pub fn reconcile(&mut self, api: &mut ApiServer) {
-        let queue = std::mem::take(&mut self.queue);
-        for (kind, ns, name) in queue {
-            if kind == "*" {
-                // an orphan appeared: every controller in the namespace looks at it
+    fn reconcile(&mut self, api: &mut ApiServer, key: &Key) -> Result<Action, ApiError> {
+        match key {
+            Key::Orphan(ns) => {
                 for k in ["ReplicaSet", "ReplicationController"] {
-                    for o in api.list_kind(k, Some(&ns)) {
+                    for o in api.list_kind(k, Some(ns)) {
                         sync(api, k, &o);
                     }
                 }
-                continue;
             }
-            if let Some(o) = api.get_kind(&kind, &ns, &name) {
-                sync(api, &kind, &o);
+            Key::Owner { kind, ns, name } => {
+                if let Some(o) = api.get_kind(kind, ns, name) {
+                    sync(api, kind, &o);
+                }
             }
         }
+        Ok(Action::Done)
     }
 }
 
@@ -104,7 +112,7 @@ fn sync(api: &mut ApiServer, kind: &str, rs: &Value) {
                     if let Some(refs) = v.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
                         refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(uid.as_str()));
                     }
-                    let _ = api.update(v, Subresource::Main);
+                    settled(api.update(v, Subresource::Main));
                 }
             }
             None if matches && is_active(&p) => {

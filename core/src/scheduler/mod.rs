@@ -206,7 +206,7 @@ impl Schedulers {
 
     /// Schedules every active pod of every running scheduler; true if it did anything.
     pub fn schedule_pending(&mut self, api: &mut ApiServer, timers: &mut Timers) -> bool {
-        self.sync(&api.store, api.now);
+        self.sync(api.store(), api.now);
         let mut did = false;
         if !self.api_up {
             return false;
@@ -215,7 +215,7 @@ impl Schedulers {
             while self.instances[i].running {
                 let Some(pod) = self.instances[i].queue.pop() else { break };
                 self.schedule_one(i, api, pod);
-                self.sync(&api.store, api.now);
+                self.sync(api.store(), api.now);
                 did = true;
             }
         }
@@ -231,7 +231,7 @@ impl Schedulers {
     fn schedule_one(&mut self, i: usize, api: &mut ApiServer, pod: Arc<PodInfo>) {
         let key = pod.key();
         let now = api.now;
-        let revision = api.store.revision();
+        let revision = api.store().revision();
         let s = &mut self.instances[i];
         let Some(pi) = s.profile_for(&pod.scheduler_name) else { return };
         let profile = &s.profiles[pi];
@@ -263,7 +263,7 @@ impl Schedulers {
                         let mut assumed = (*pod).clone();
                         assumed.node_name = node.clone();
                         assumed.nominated_node_name.clear();
-                        self.assumed.insert(key.clone(), (api.store.revision(), Arc::new(assumed)));
+                        self.assumed.insert(key.clone(), (api.store().revision(), Arc::new(assumed)));
                         api.record_event(&bound, "", "Normal", "Scheduled", &format!("Successfully assigned {}/{} to {}", key.0, key.1, node), source);
                     }
                     Err(_) => s.queue.retry(&key, now),

@@ -13,7 +13,7 @@ impl Cluster {
     /// The revisions time travel can show: from the compaction point (or the session's
     /// starting cluster, if later) to the present.
     pub fn history_span(&self) -> (i64, i64) {
-        (self.api.store.compacted().max(self.origin).max(1), self.api.store.revision())
+        (self.api.store().compacted().max(self.origin).max(1), self.api.store().revision())
     }
 
     /// Replaying a session: the clock never passes `limit` (None: no limit).
@@ -24,26 +24,23 @@ impl Cluster {
     /// Marks the present as where a session starts: earlier revisions built the starting
     /// cluster, which no session input can go back into.
     pub fn mark_origin(&mut self) {
-        self.origin = self.api.store.revision();
+        self.origin = self.api.store().revision();
     }
 
     /// The virtual time `revision` was written at.
     pub fn time_of(&self, revision: i64) -> Millis {
-        self.api.store.time_of(revision)
+        self.api.store().time_of(revision)
     }
 
     /// The cluster at `revision` (clamped to the history kept), to look at: its objects as
     /// they were, its clock at that revision's time, and no component running in it (nothing
     /// schedules, reconciles or heartbeats there).
     pub fn past(&self, revision: i64) -> Cluster {
-        let store = self.api.store.at(revision);
-        let now = store.time_of(store.revision());
-        let mut api = ApiServer::new(self.seed, now);
-        api.store = store;
+        let api = ApiServer::over(self.seed, self.api.store().at(revision));
         let mut scheduler = Schedulers::new(self.seed);
         scheduler.api_up = false;
         let mut c = Cluster {
-            cursor: api.store.revision(),
+            cursor: api.store().revision(),
             api,
             scheduler,
             controllers: Default::default(),

@@ -114,9 +114,9 @@ impl Cluster {
     pub fn settle(&mut self) {
         for _ in 0..MAX_ROUNDS {
             let mut progressed = false;
-            if self.api.store.revision() != self.cursor {
-                let events: Vec<WatchEvent> = self.api.store.events_since(self.cursor).to_vec();
-                self.cursor = self.api.store.revision();
+            if self.api.store().revision() != self.cursor {
+                let events: Vec<WatchEvent> = self.api.store().events_since(self.cursor).to_vec();
+                self.cursor = self.api.store().revision();
                 self.dispatch(&events);
                 progressed = true;
             }
@@ -130,7 +130,7 @@ impl Cluster {
                 progressed = true;
             }
             self.take_timers(timers);
-            if !progressed && self.api.store.revision() == self.cursor {
+            if !progressed && self.api.store().revision() == self.cursor {
                 return;
             }
         }
@@ -147,12 +147,10 @@ impl Cluster {
             if t.at > until {
                 break;
             }
-            self.api.now = t.at.max(self.api.now);
-            self.api.store.set_time(self.api.now);
+            self.api.set_now(t.at.max(self.api.now));
             self.settle();
         }
-        self.api.now = until;
-        self.api.store.set_time(until);
+        self.api.set_now(until);
         self.settle();
     }
 
@@ -241,7 +239,7 @@ impl Cluster {
                     self.api.expire_events();
                 }
                 let now = self.api.now;
-                self.checkpoints.push_back((now, self.api.store.revision()));
+                self.checkpoints.push_back((now, self.api.store().revision()));
                 let mut to = 0;
                 while self.checkpoints.front().is_some_and(|(t, _)| *t <= now - HISTORY_MS) {
                     if let Some((_, rev)) = self.checkpoints.pop_front() {
@@ -250,8 +248,8 @@ impl Cluster {
                 }
                 // and never more than HISTORY_CHANGES changes (a big cluster writes hundreds of
                 // thousands an hour); only what every component has already seen
-                let to = to.max(self.api.store.revision() - HISTORY_CHANGES).min(self.cursor);
-                self.api.store.compact(to);
+                let to = to.max(self.api.store().revision() - HISTORY_CHANGES).min(self.cursor);
+                self.api.compact(to);
                 timers.at(now + HOUSEKEEPING_MS, Wake::Housekeeping);
             }
         }

@@ -577,7 +577,7 @@ fn events(c: &Cluster, o: &Value, w: &mut String) {
     // namespace, kind and — the object has one — uid), answered from the store's index of
     // events by the object they are about
     let uid = str_at(o, "/metadata/uid");
-    let mut evs = c.api.store.events_about(&if uid.is_empty() { format!("{}/{}/{}", str_at(o, "/kind"), namespace(o), name(o)) } else { uid.to_string() });
+    let mut evs = c.api.store().events_about(&if uid.is_empty() { format!("{}/{}/{}", str_at(o, "/kind"), namespace(o), name(o)) } else { uid.to_string() });
     if evs.is_empty() {
         let _ = writeln!(w, "Events:\t<none>");
         return;
