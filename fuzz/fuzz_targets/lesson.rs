@@ -16,10 +16,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(lesson) = Lesson::parse(&text) else { return };
     CONSOLE.with(|c| {
         let mut c = c.borrow_mut();
-        let before = c.cluster.api.store.revision();
+        let before = c.cluster.api.store().revision();
         for i in 0..lesson.steps.len() {
             let _ = verify::check_step(&lesson, i, &mut c, Lang::Ko);
         }
-        assert_eq!(c.cluster.api.store.revision(), before, "a check changed the cluster");
+        assert_eq!(c.cluster.api.store().revision(), before, "a check changed the cluster");
     });
 });

@@ -16,10 +16,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(objects) = kubesim::api::manifest::parse_stream(&text, "STDIN") else { return };
     CONSOLE.with(|c| {
         let mut c = c.borrow_mut();
-        let before = c.cluster.api.store.revision();
+        let before = c.cluster.api.store().revision();
         for o in objects {
             let _ = c.cluster.api.create(o, true);
         }
-        assert_eq!(c.cluster.api.store.revision(), before, "a dry run wrote to the store");
+        assert_eq!(c.cluster.api.store().revision(), before, "a dry run wrote to the store");
     });
 });

@@ -86,7 +86,7 @@ async fn a_soaked_session_is_saved_and_restored_from_local_storage() {
     storage::save_session(&r.session).expect("the session is saved");
     let back = storage::load_session().expect("it loads").expect("it is there");
     assert_eq!(back, r.session);
-    assert_eq!(back.replay().cluster.api.store.revision(), r.revision);
+    assert_eq!(back.replay().cluster.api.store().revision(), r.revision);
     web_sys::console::log_1(&format!("soak in wasm: {} steps, {} bytes saved", r.steps, r.session_bytes).into());
     storage::forget_session();
 }

@@ -28,6 +28,33 @@ fn names_hostname(pod: &PodInfo) -> bool {
         || pod.required_node_affinity.iter().flatten().chain(pod.preferred_node_affinity.iter().map(|(_, t)| t)).any(|t| !t.fields.is_empty() || t.exprs.iter().any(|e| e.key == HOSTNAME))
 }
 
+/// The Filter plugins whose verdicts this path computes, or that pass every node for the pods
+/// `eligible` admits (no host ports, spread constraints or pod affinity anywhere). Any other
+/// Filter plugin in a profile sends its pods to the framework.
+const FAST_FILTERS: &[&str] = &[
+    p::node_unschedulable::NAME,
+    p::node_name::NAME,
+    p::taint_toleration::NAME,
+    p::node_affinity::NAME,
+    p::node_ports::NAME,
+    p::node_resources_fit::NAME,
+    p::pod_topology_spread::NAME,
+    p::inter_pod_affinity::NAME,
+];
+
+/// The Score plugins this path adds up (PodTopologySpread and InterPodAffinity score nothing
+/// for the pods `eligible` admits). Any other Score plugin sends the profile's pods to the
+/// framework: a new plugin is correct before it is fast.
+const FAST_SCORES: &[&str] = &[
+    p::taint_toleration::NAME,
+    p::node_affinity::NAME,
+    p::node_resources_fit::NAME,
+    p::pod_topology_spread::NAME,
+    p::inter_pod_affinity::NAME,
+    p::node_resources_balanced_allocation::NAME,
+    p::image_locality::NAME,
+];
+
 /// Whether this pod and profile can take the fast path.
 fn eligible(prof: &Profile, cache: &Cache, pod: &PodInfo) -> bool {
     let r = &pod.requests;
@@ -48,7 +75,8 @@ fn eligible(prof: &Profile, cache: &Cache, pod: &PodInfo) -> bool {
         && only_cpu_memory(&prof.balanced)
         // default spreading applies to pods that Services or controllers select
         && (!prof.scores.iter().any(|(s, _)| *s == p::pod_topology_spread::NAME) || p::pod_topology_spread::default_selector(cache, pod).is_empty())
-        && prof.filters.iter().all(|f| super::framework::FILTER_PLUGINS.contains(f))
+        && prof.filters.iter().all(|f| FAST_FILTERS.contains(f))
+        && prof.scores.iter().all(|(s, _)| FAST_SCORES.contains(s))
 }
 
 /// What the per-node numbers of a cycle depend on besides the node: the pod's requests and the
@@ -513,6 +541,23 @@ mod tests {
             _ => {}
         }
         PodInfo::from_json(&json!({"metadata": {"name": "new", "namespace": "default"}, "spec": spec}))
+    }
+
+    // A profile with a Filter or Score plugin the fast path does not compute is left to the
+    // framework, whatever the pod.
+    #[test]
+    fn only_plugins_the_fast_path_computes_take_it() {
+        let mut rng = Rng::new(3);
+        let cache = random_cluster(&mut rng, 4, 0);
+        let pod = PodInfo::from_json(&json!({"metadata": {"name": "p", "namespace": "default"}, "spec": {"containers": [{"image": "nginx"}]}}));
+        let prof = Profile::default_profile("default-scheduler");
+        assert!(eligible(&prof, &cache, &pod));
+        let mut with_score = prof.clone();
+        with_score.scores.push(("VolumeBinding", 1));
+        assert!(!eligible(&with_score, &cache, &pod));
+        let mut with_filter = prof.clone();
+        with_filter.filters.push("VolumeZone");
+        assert!(!eligible(&with_filter, &cache, &pod));
     }
 
     // The fast path must decide exactly as the plugins do: same node, same nodes looked at,
