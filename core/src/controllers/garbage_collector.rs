@@ -13,8 +13,8 @@ use std::collections::{BTreeSet, HashMap};
 pub struct GarbageCollector {
     /// owner uid → its dependents (upstream's GraphBuilder keeps this graph from the informers)
     dependents: HashMap<String, BTreeSet<Dependent>>,
-    /// dependent → the owner uids it names
-    owners: HashMap<Dependent, Vec<String>>,
+    /// a dependent's store key → it and the owner uids it names
+    owners: HashMap<String, (Dependent, Vec<String>)>,
 }
 
 /// A dependent object, ordered as the resources are listed and then by store key.
@@ -33,23 +33,25 @@ impl Controller for GarbageCollector {
     fn keys(&mut self, ev: &WatchEvent, queue: &mut WorkQueue<Dependent>) {
         let v = &ev.value;
         let kind = crate::api::kind(v);
-        let Some(resource) = RESOURCES.iter().position(|r| r.kind == kind && kind != "Binding" && kind != "Event") else { return };
-        let dep = Dependent { resource, key: ev.key.clone(), ns: crate::api::namespace(v).to_string(), name: crate::api::name(v).to_string() };
         let uids: Vec<String> = if ev.typ == EventType::Delete { vec![] } else { v.pointer("/metadata/ownerReferences").and_then(Value::as_array).into_iter().flatten().filter_map(|o| o.get("uid").and_then(Value::as_str)).map(String::from).collect() };
-        if self.owners.get(&dep).map_or(!uids.is_empty(), |old| *old != uids) {
-            for u in self.owners.remove(&dep).unwrap_or_default() {
-                if let Some(d) = self.dependents.get_mut(&u) {
-                    d.remove(&dep);
-                    if d.is_empty() {
-                        self.dependents.remove(&u);
+        // most events change no ownership: nothing is allocated for them
+        if self.owners.get(ev.key.as_str()).map_or(!uids.is_empty(), |(_, old)| *old != uids) {
+            if let Some((dep, old)) = self.owners.remove(ev.key.as_str()) {
+                for u in old {
+                    if let Some(d) = self.dependents.get_mut(&u) {
+                        d.remove(&dep);
+                        if d.is_empty() {
+                            self.dependents.remove(&u);
+                        }
                     }
                 }
             }
-            for u in &uids {
-                self.dependents.entry(u.clone()).or_default().insert(dep.clone());
-            }
-            if !uids.is_empty() {
-                self.owners.insert(dep, uids);
+            if let Some(resource) = RESOURCES.iter().position(|r| r.kind == kind && kind != "Binding" && kind != "Event").filter(|_| !uids.is_empty()) {
+                let dep = Dependent { resource, key: ev.key.clone(), ns: crate::api::namespace(v).to_string(), name: crate::api::name(v).to_string() };
+                for u in &uids {
+                    self.dependents.entry(u.clone()).or_default().insert(dep.clone());
+                }
+                self.owners.insert(ev.key.clone(), (dep, uids));
             }
         }
         // an owner went: each of its dependents looks at whether any owner is left
